@@ -1,0 +1,126 @@
+"""Pure decisions behind `/add` and `/remove`: what each ref becomes, and the list with all pending papers.
+
+The rolling pull request's state is the list of `Pending` papers recorded in its body, so a
+regeneration is `render_additions(base text, pending, metadata)`: no database, no memory of ours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.classify import choose_section, match_section
+from bot.config import Config
+from bot.listdoc import ListDocument, Section, insert_entries, parse_list
+from bot.papers import ArxivRef, Paper
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A paper waiting in the rolling pull request."""
+
+    arxiv_id: str
+    section_path: tuple[str, ...]
+    requested_by: str
+    issue: int
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class AddRequest:
+    raw: str  # what the user typed
+    ref: ArxivRef | None  # None when `raw` is not an arXiv id
+    section: str | None = None  # `to <section>`
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One row of the reply. `kind` is one of the OUTCOME_* names in bot.replies."""
+
+    request: AddRequest
+    kind: str
+    paper: Paper | None = None
+    section: Section | None = None
+    line: int | None = None
+    candidates: tuple[tuple[Section, float], ...] = ()
+    confident: bool = True
+
+
+def plan_additions(
+    doc: ListDocument,
+    requests: Sequence[AddRequest],
+    papers: Mapping[ArxivRef, Paper | None],
+    pending: Sequence[Pending],
+    *,
+    config: Config,
+    requested_by: str,
+    issue: int,
+) -> tuple[list[Pending], list[Outcome]]:
+    """Decide each request; returns the papers to add to the pending list and one outcome per request."""
+    pending_ids = {item.arxiv_id for item in pending}
+    added: list[Pending] = []
+    outcomes: list[Outcome] = []
+    for request in requests:
+        outcome = _decide(doc, request, papers, pending_ids, config)
+        outcomes.append(outcome)
+        if outcome.kind == "added" and outcome.paper and outcome.section:
+            pending_ids.add(outcome.paper.arxiv_id)
+            added.append(Pending(outcome.paper.arxiv_id, outcome.section.path, requested_by, issue,
+                                 outcome.paper.title))
+    return added, outcomes
+
+
+def _decide(doc: ListDocument, request: AddRequest, papers: Mapping[ArxivRef, Paper | None],
+            pending_ids: set[str], config: Config) -> Outcome:
+    if request.ref is None:
+        return Outcome(request, "invalid")
+    if lines := doc.find_paper(request.ref.arxiv_id):
+        return Outcome(request, "listed", papers.get(request.ref), line=lines[0])
+    if request.ref.arxiv_id in pending_ids:
+        return Outcome(request, "pending", papers.get(request.ref))
+    paper = papers.get(request.ref)
+    if paper is None:
+        return Outcome(request, "not_found")
+    if request.section:
+        section = match_section(doc, request.section)
+        if section is None:
+            return Outcome(request, "unknown_section", paper)
+        return Outcome(request, "added", paper, section)
+    choice = choose_section(doc, paper.title, paper.abstract, categories=paper.categories,
+                            published=paper.published, hints=config.sections,
+                            default_section=config.default_section)
+    if choice is None:
+        return Outcome(request, "no_sections", paper)
+    return Outcome(request, "added", paper, choice.section, candidates=choice.candidates,
+                   confident=choice.confident)
+
+
+def render_additions(base_text: str, pending: Sequence[Pending],
+                     papers: Mapping[str, Paper], config: Config) -> str:
+    """The list file with every pending paper that the base does not list yet, each in its section."""
+    doc = parse_list(base_text)
+    placements: list[tuple[Section, Paper]] = []
+    for item in pending:
+        paper = papers.get(item.arxiv_id)
+        if paper is None or doc.find_paper(item.arxiv_id):
+            continue
+        section = find_section(doc, item.section_path)
+        if section is None:  # the section was renamed or removed on the default branch since
+            choice = choose_section(doc, paper.title, paper.abstract, categories=paper.categories,
+                                    published=paper.published, hints=config.sections,
+                                    default_section=config.default_section)
+            section = choice.section if choice else None
+        if section is not None:
+            placements.append((section, paper))
+    return insert_entries(doc, placements) if placements else base_text
+
+
+def find_section(doc: ListDocument, path: Sequence[str]) -> Section | None:
+    """The section at exactly `path`, else the only paper section with the same leaf heading."""
+    sections = doc.paper_sections()
+    for section in sections:
+        if section.path == tuple(path):
+            return section
+    same_leaf = [s for s in sections if path and s.heading == path[-1]]
+    return same_leaf[0] if len(same_leaf) == 1 else None

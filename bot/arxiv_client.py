@@ -1,0 +1,191 @@
+"""The arXiv metadata client: the synchronous `arxiv` package, run in a thread, behind one gate.
+
+arXiv asks for at most one request every 3 seconds from a client, so every request of the process
+(`/add` lookups and scheduled searches alike) passes through one `RateGate`. Results are cached.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import arxiv
+import requests
+from cachetools import TTLCache
+
+from bot.errors import ArxivUnavailable
+from bot.papers import ArxivRef, Paper
+
+log = logging.getLogger(__name__)
+
+ARXIV_DOWN = (
+    "arXiv did not answer (it may be down or rate-limiting us); nothing was changed. "
+    "Please try again in a few minutes."
+)
+_ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
+_TRANSIENT_STATUSES = {429, 500, 502, 503, 504}
+
+
+class RateGate:
+    """Keeps at least `interval` seconds between the end of one request and the next."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._lock = asyncio.Lock()
+        self._last_finished = -float("inf")
+
+    async def run(self, func, *args):  # type: ignore[no-untyped-def]
+        async with self._lock:
+            wait = self._last_finished + self.interval - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                return await asyncio.to_thread(func, *args)
+            finally:
+                self._last_finished = time.monotonic()
+
+
+class _TimeoutSession(requests.Session):
+    """The `arxiv` package sets no timeout; this session adds one and keeps the last body."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self.timeout = timeout
+        self.last_body = b""
+
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        kwargs.setdefault("timeout", self.timeout)
+        response = super().request(*args, **kwargs)
+        self.last_body = response.content
+        return response
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    query: str
+    max_results: int = 50
+
+
+class ArxivClient:
+    """Looks papers up by id (one request per comment) and runs searches, politely."""
+
+    def __init__(
+        self,
+        api_url: str,
+        *,
+        min_interval: float = 3.0,
+        timeout: float = 30.0,
+        retries: int = 2,
+        cache_size: int = 4096,
+        cache_ttl: float = 6 * 3600,
+    ) -> None:
+        self.gate = RateGate(min_interval)
+        self.timeout = timeout
+        self.retries = retries
+        self._query_url = api_url.rstrip("?") + "?{}"
+        self._cache: TTLCache[str, Paper] = TTLCache(maxsize=cache_size, ttl=cache_ttl)
+
+    async def fetch(self, refs: Sequence[ArxivRef]) -> dict[ArxivRef, Paper | None]:
+        """Metadata for each ref (None: arXiv has no such paper). One request for all misses."""
+        found: dict[ArxivRef, Paper | None] = {}
+        missing = []
+        for ref in dict.fromkeys(refs):
+            cached = self._cache.get(ref.versioned)
+            if cached is not None:
+                found[ref] = cached
+            else:
+                missing.append(ref)
+        for attempt in range(2):  # an empty answer is retried once before "not found"
+            if not missing:
+                break
+            papers = await self._request(
+                arxiv.Search(id_list=[ref.versioned for ref in missing], max_results=len(missing))
+            )
+            by_id = {paper.arxiv_id: paper for paper in papers}
+            still_missing = []
+            for ref in missing:
+                paper = by_id.get(ref.arxiv_id)
+                if paper is None:
+                    still_missing.append(ref)
+                    continue
+                self._cache[ref.versioned] = paper
+                found[ref] = paper
+            if attempt == 0 and still_missing and papers:
+                break  # arXiv answered for the others: those it skipped do not exist
+            missing = still_missing
+        for ref in missing:
+            found.setdefault(ref, None)
+        return found
+
+    async def search(self, query: SearchQuery) -> list[Paper]:
+        """Newest submissions first."""
+        search = arxiv.Search(
+            query=query.query,
+            max_results=query.max_results,
+            sort_by=arxiv.SortCriterion.SubmittedDate,
+            sort_order=arxiv.SortOrder.Descending,
+        )
+        return await self._request(search)
+
+    async def _request(self, search: arxiv.Search) -> list[Paper]:
+        for attempt in range(self.retries + 1):
+            try:
+                return await asyncio.wait_for(
+                    self.gate.run(self._run_search, search), timeout=self.timeout * 2 + 10
+                )
+            except ArxivUnavailable as exc:
+                log.warning("arXiv request failed (attempt %d): %s", attempt + 1, exc.__cause__)
+            except TimeoutError:
+                log.warning("arXiv request timed out (attempt %d)", attempt + 1)
+            if attempt < self.retries:
+                await asyncio.sleep(min(2**attempt * self.gate.interval, 30))
+        raise ArxivUnavailable(ARXIV_DOWN)
+
+    def _run_search(self, search: arxiv.Search) -> list[Paper]:
+        """Runs in a worker thread: one HTTP request, no retries of the package's own."""
+        client = arxiv.Client(page_size=max(1, search.max_results or 1), delay_seconds=0,
+                              num_retries=0)
+        client.query_url_format = self._query_url
+        session = _TimeoutSession(self.timeout)
+        client._session = session  # the package offers no public way to set a timeout
+        try:
+            results = list(client.results(search))
+        except arxiv.HTTPError as exc:
+            if exc.status == 400:
+                return []  # a malformed id list: callers validate ids first, so none match
+            if exc.status in _TRANSIENT_STATUSES or exc.status >= 500:
+                raise ArxivUnavailable(ARXIV_DOWN) from exc
+            raise ArxivUnavailable(ARXIV_DOWN) from exc
+        except (requests.RequestException, arxiv.ArxivError) as exc:
+            raise ArxivUnavailable(ARXIV_DOWN) from exc
+        finally:
+            session.close()
+        if not results and b"<feed" not in session.last_body[:2000]:
+            # e.g. HTTP 200 with the body "Rate exceeded.": not an answer, so not "not found"
+            raise ArxivUnavailable(ARXIV_DOWN) from ValueError(session.last_body[:80])
+        return [paper for result in results if (paper := paper_from_result(result))]
+
+
+def paper_from_result(result: arxiv.Result) -> Paper | None:
+    """Convert a parsed Atom entry; error entries (`/api/errors#...`) give None."""
+    match = _ENTRY_ID.search(result.entry_id or "")
+    if not match or "/api/errors" in result.entry_id:
+        return None
+    return Paper(
+        arxiv_id=match["id"],
+        version=int(match["version"] or 1),
+        title=" ".join(str(result.title).split()),
+        authors=tuple(" ".join(author.name.split()) for author in result.authors),
+        abstract=" ".join((result.summary or "").split()),
+        published=result.published.date(),
+        updated=result.updated.date(),
+        categories=tuple(result.categories),
+        primary_category=result.primary_category or "",
+        comment=" ".join((result.comment or "").split()),
+        journal_ref=" ".join((result.journal_ref or "").split()),
+        doi=result.doi or "",
+    )

@@ -1,0 +1,271 @@
+"""GitHub: app authentication (JWT, cached installation tokens) and the repository operations we use.
+
+Everything goes through the REST API with gidgethub: no clone, no database. Reads that GitHub lets
+us cache carry ETags (gidgethub's cache), so unchanged answers come back as free 304s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiohttp
+import gidgethub
+from cachetools import LRUCache
+from gidgethub import aiohttp as gh_aiohttp
+from gidgethub import apps
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "paperbot (+https://github.com/paperbot)"
+TOKEN_REFRESH_MARGIN = 300  # seconds before expiry when a cached installation token is replaced
+MAX_RETRIES = 3
+MAX_RETRY_WAIT = 60.0
+_RETRY_STATUSES = {500, 502, 503, 504}
+
+
+class GitHubAPI(gh_aiohttp.GitHubAPI):
+    """gidgethub's client with bounded retries on 5xx, timeouts and secondary rate limits."""
+
+    retry_base_delay = 1.0
+
+    async def _request(self, method: str, url: str, headers: Mapping[str, str],
+                       body: bytes = b"") -> tuple[int, Mapping[str, str], bytes]:
+        for attempt in range(1, MAX_RETRIES + 1):
+            try:
+                return await super()._request(method, url, headers, body)
+            except (TimeoutError, aiohttp.ClientConnectionError):
+                # Only reads are safe to resend blindly; a write may have happened.
+                if method != "GET" or attempt == MAX_RETRIES:
+                    raise
+                log.warning("GitHub %s %s timed out; retrying", method, _path(url))
+                await self.sleep(self.retry_base_delay * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")
+
+    async def handle_rate_limit_error(self, *, method: str, url: str,
+                                      exception: gidgethub.HTTPException, attempt: int) -> bool:
+        if attempt >= MAX_RETRIES:
+            return False
+        status = int(exception.status_code)
+        headers = exception.headers or {}
+        limited = status == 429 or (
+            status == 403 and ("retry-after" in headers or headers.get("x-ratelimit-remaining") == "0")
+        )
+        # A POST that failed with 5xx may still have been applied: resend only idempotent writes.
+        creates_duplicates = method == "POST" and ("/comments" in url or url.endswith("/issues"))
+        if not limited and (status not in _RETRY_STATUSES or creates_duplicates):
+            return False
+        wait = _retry_wait(headers, self.retry_base_delay * 2 ** (attempt - 1))
+        log.warning("GitHub %s %s answered %d; retrying in %.1fs", method, _path(url), status, wait)
+        await self.sleep(wait)
+        return True
+
+
+def _retry_wait(headers: Mapping[str, str], fallback: float) -> float:
+    if "retry-after" in headers:
+        try:
+            return min(float(headers["retry-after"]), MAX_RETRY_WAIT)
+        except ValueError:
+            pass
+    if headers.get("x-ratelimit-remaining") == "0" and "x-ratelimit-reset" in headers:
+        try:
+            return min(max(float(headers["x-ratelimit-reset"]) - time.time(), 0.0), MAX_RETRY_WAIT)
+        except ValueError:
+            pass
+    return min(fallback, MAX_RETRY_WAIT)
+
+
+def _path(url: str) -> str:
+    return url.split("?", 1)[0]
+
+
+class GitHubApp:
+    """The app's identity: makes API clients and keeps one token per installation until near expiry."""
+
+    def __init__(self, session: aiohttp.ClientSession, *, app_id: str, private_key: str,
+                 base_url: str) -> None:
+        self.session = session
+        self.app_id = app_id
+        self._private_key = private_key
+        self.base_url = base_url
+        self._tokens: dict[int, tuple[str, float]] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._etag_cache: LRUCache[str, Any] = LRUCache(maxsize=500)
+
+    def api(self, token: str | None = None) -> GitHubAPI:
+        return GitHubAPI(self.session, USER_AGENT, oauth_token=token, cache=self._etag_cache,
+                         base_url=self.base_url)
+
+    def app_api(self) -> GitHubAPI:
+        """A client that authenticates as the app itself (JWT), for /app endpoints."""
+        return GitHubAPI(self.session, USER_AGENT, app_id=self.app_id,
+                         private_key=self._private_key, base_url=self.base_url)
+
+    async def installation_token(self, installation_id: int) -> str:
+        cached = self._tokens.get(installation_id)
+        if cached and cached[1] - TOKEN_REFRESH_MARGIN > time.time():
+            return cached[0]
+        lock = self._locks.setdefault(installation_id, asyncio.Lock())
+        async with lock:  # one refresher per installation; the others reuse its token
+            cached = self._tokens.get(installation_id)
+            if cached and cached[1] - TOKEN_REFRESH_MARGIN > time.time():
+                return cached[0]
+            answer = await apps.get_installation_access_token(
+                self.api(), installation_id=str(installation_id), app_id=self.app_id,
+                private_key=self._private_key,
+            )
+            expires = datetime.fromisoformat(answer["expires_at"].replace("Z", "+00:00"))
+            self._tokens[installation_id] = (answer["token"], expires.timestamp())
+            return answer["token"]
+
+    async def installation_api(self, installation_id: int) -> GitHubAPI:
+        return self.api(await self.installation_token(installation_id))
+
+    def forget_token(self, installation_id: int) -> None:
+        self._tokens.pop(installation_id, None)
+
+
+@dataclass(frozen=True)
+class FileContent:
+    text: str
+    sha: str  # blob sha, needed to update the file
+
+
+@dataclass(frozen=True)
+class Repository:
+    """One repository, seen through an installation's token."""
+
+    gh: GitHubAPI
+    owner: str
+    name: str
+    default_branch: str
+    html_url: str
+
+    @classmethod
+    def from_payload(cls, gh: GitHubAPI, repository: dict[str, Any]) -> Repository:
+        """From a webhook's (or `GET /installation/repositories`') repository object."""
+        return cls(gh, repository["owner"]["login"], repository["name"],
+                   repository.get("default_branch") or "main", repository["html_url"])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+    def blob_url(self, ref: str, path: str) -> str:
+        return f"{self.html_url}/blob/{ref}/{path}"
+
+    async def read_file(self, path: str, ref: str) -> FileContent | None:
+        try:
+            data = await self.gh.getitem(
+                "/repos/{owner}/{repo}/contents/{+path}{?ref}",
+                {"owner": self.owner, "repo": self.name, "path": path, "ref": ref},
+            )
+        except gidgethub.BadRequest as exc:
+            if int(exc.status_code) == 404:
+                return None
+            raise
+        if not isinstance(data, dict) or data.get("type") != "file":
+            return None
+        raw = base64.b64decode(data.get("content") or "")
+        return FileContent(raw.decode("utf-8", errors="replace"), data["sha"])
+
+    async def branch_sha(self, branch: str) -> str | None:
+        try:
+            data = await self.gh.getitem(
+                "/repos/{owner}/{repo}/git/ref/{+ref}",
+                {"owner": self.owner, "repo": self.name, "ref": f"heads/{branch}"},
+            )
+        except gidgethub.BadRequest as exc:
+            if int(exc.status_code) == 404:
+                return None
+            raise
+        return data["object"]["sha"]
+
+    async def reset_branch(self, branch: str, sha: str) -> None:
+        """Point `branch` at `sha`, creating it when missing (find-before-create via 422)."""
+        url_vars = {"owner": self.owner, "repo": self.name}
+        try:
+            await self.gh.post("/repos/{owner}/{repo}/git/refs", url_vars,
+                               data={"ref": f"refs/heads/{branch}", "sha": sha})
+        except gidgethub.BadRequest as exc:
+            if int(exc.status_code) != 422:
+                raise
+            await self.gh.patch("/repos/{owner}/{repo}/git/refs/{+ref}",
+                                {**url_vars, "ref": f"heads/{branch}"},
+                                data={"sha": sha, "force": True})
+
+    async def write_file(self, *, path: str, text: str, sha: str | None, branch: str,
+                         message: str) -> str:
+        """Commit `text` to `path` on `branch`; returns the new commit's sha (409 on a stale sha)."""
+        data: dict[str, Any] = {
+            "message": message,
+            "content": base64.b64encode(text.encode("utf-8")).decode("ascii"),
+            "branch": branch,
+        }
+        if sha:
+            data["sha"] = sha
+        answer = await self.gh.put("/repos/{owner}/{repo}/contents/{+path}",
+                                   {"owner": self.owner, "repo": self.name, "path": path},
+                                   data=data)
+        return answer["commit"]["sha"]
+
+    async def open_pull(self, branch: str) -> dict[str, Any] | None:
+        pulls = await self.gh.getitem(
+            "/repos/{owner}/{repo}/pulls{?state,head,base}",
+            {"owner": self.owner, "repo": self.name, "state": "open",
+             "head": f"{self.owner}:{branch}", "base": self.default_branch},
+        )
+        return pulls[0] if pulls else None
+
+    async def closed_pulls(self, branch: str) -> list[dict[str, Any]]:
+        return await self.gh.getitem(
+            "/repos/{owner}/{repo}/pulls{?state,head,per_page}",
+            {"owner": self.owner, "repo": self.name, "state": "closed",
+             "head": f"{self.owner}:{branch}", "per_page": 30},
+        )
+
+    async def create_pull(self, *, branch: str, title: str, body: str) -> dict[str, Any]:
+        return await self.gh.post(
+            "/repos/{owner}/{repo}/pulls", {"owner": self.owner, "repo": self.name},
+            data={"title": title, "head": branch, "base": self.default_branch, "body": body,
+                  "maintainer_can_modify": True},
+        )
+
+    async def update_pull(self, number: int, **fields: Any) -> dict[str, Any]:
+        return await self.gh.patch("/repos/{owner}/{repo}/pulls/{number}",
+                                   {"owner": self.owner, "repo": self.name, "number": number},
+                                   data=fields)
+
+    async def comment(self, number: int, body: str) -> dict[str, Any]:
+        return await self.gh.post("/repos/{owner}/{repo}/issues/{number}/comments",
+                                  {"owner": self.owner, "repo": self.name, "number": number},
+                                  data={"body": body})
+
+    async def comments_since(self, number: int, since: str) -> list[dict[str, Any]]:
+        return [c async for c in self.gh.getiter(
+            "/repos/{owner}/{repo}/issues/{number}/comments{?since,per_page}",
+            {"owner": self.owner, "repo": self.name, "number": number, "since": since,
+             "per_page": 100},
+        )]
+
+    async def permission(self, user: str) -> str:
+        """`admin`, `maintain`, `write`, `triage`, `read` or `none`."""
+        try:
+            data = await self.gh.getitem(
+                "/repos/{owner}/{repo}/collaborators/{username}/permission",
+                {"owner": self.owner, "repo": self.name, "username": user},
+            )
+        except gidgethub.BadRequest as exc:
+            if int(exc.status_code) in (403, 404):
+                return "none"
+            raise
+        return data.get("role_name") or data.get("permission") or "none"
+
+
+WRITE_ROLES = frozenset({"admin", "maintain", "write"})

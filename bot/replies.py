@@ -1,0 +1,154 @@
+"""What people read: the reply to a command and the rolling pull request's body (with its state).
+
+Everything that came from arXiv or from a comment is escaped before it lands in Markdown.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from bot.additions import Outcome, Pending
+from bot.render import escape_inline, escape_table_cell
+
+ADDITIONS_BRANCH = "paperbot/additions"
+ADDITIONS_TITLE = "paperbot: add papers to the list"
+REPLY_MARKER = "<!-- paperbot:reply {key} -->"
+_REPLY_MARKER = re.compile(r"<!-- paperbot:reply ([a-z]\d+) -->")
+_STATE = re.compile(r"<!-- paperbot:state ([A-Za-z0-9+/=]+) -->")
+
+OUTCOME_TEXT = {
+    "added": "added to «{section}»",
+    "pending": "already proposed in the pull request",
+    "listed": "already listed at [line {line}]({url})",
+    "not_found": "not found on arXiv",
+    "invalid": "invalid reference",
+    "unknown_section": "no section matches «{section}»",
+    "no_sections": "the list has no section with paper entries to add it to",
+    "pending_limit": "not added: the pull request is full",
+}
+LOW_CONFIDENCE = " (low confidence: please check the section)"
+PR_LINK = "Pull request: {url}"
+NOTHING_CHANGED = "Nothing to change in the list."
+SECTIONS_AVAILABLE = "Sections you can name with `to <section>`: {sections}."
+TOO_MANY_PAPERS = "Only the first {limit} papers of this comment were considered (the limit per command)."
+PENDING_LIMIT = "The pull request already holds {limit} papers, the most it may; merge it first."
+PR_INTRO = (
+    "This pull request adds papers requested with `/add`. paperbot regenerates it on top of "
+    "`{base}` whenever a paper is added, so it never conflicts; commits you push are kept.\n"
+)
+REMOVED = "Removed {ref} from the pull request."
+NOT_PENDING = "{ref} is not in the pending pull request."
+NO_PULL = "There is no open paperbot pull request."
+
+
+def reply_marker(key: str) -> str:
+    """`key` names the command's source: `c<comment id>` or `i<issue id>`."""
+    return REPLY_MARKER.format(key=key)
+
+
+def has_reply_marker(body: str, key: str) -> bool:
+    return key in _REPLY_MARKER.findall(body or "")
+
+
+def render_reply(outcomes: Sequence[Outcome], *, pull_url: str | None, blob_url: str,
+                 sections: Sequence[str], notes: Sequence[str] = ()) -> str:
+    rows = ["| Paper | Outcome |", "| --- | --- |"]
+    for outcome in outcomes:
+        rows.append(f"| {_paper_cell(outcome)} | {escape_table_cell(_outcome_text(outcome, blob_url))} |")
+    parts = ["\n".join(rows)]
+    parts.extend(notes)
+    if any(o.kind == "unknown_section" for o in outcomes) and sections:
+        parts.append(SECTIONS_AVAILABLE.format(
+            sections=", ".join(f"«{escape_inline(s)}»" for s in sections)))
+    if any(o.kind == "added" and o.candidates for o in outcomes):
+        parts.append(_candidates_details(outcomes))
+    parts.append(PR_LINK.format(url=pull_url) if pull_url else NOTHING_CHANGED)
+    return "\n\n".join(parts)
+
+
+def _paper_cell(outcome: Outcome) -> str:
+    ref = outcome.request.ref
+    if ref is None:
+        return escape_table_cell(f"`{outcome.request.raw[:60].replace('`', '')}`")
+    link = f"[{ref.versioned}](https://arxiv.org/abs/{ref.versioned})"
+    if outcome.paper:
+        return f"{link} {escape_table_cell(_short(outcome.paper.title, 90))}"
+    return link
+
+
+def _outcome_text(outcome: Outcome, blob_url: str) -> str:
+    section = outcome.section.heading if outcome.section else (outcome.request.section or "")
+    text = OUTCOME_TEXT[outcome.kind].format(
+        section=section, line=outcome.line, url=f"{blob_url}#L{outcome.line}")
+    if outcome.kind == "added" and not outcome.confident:
+        text += LOW_CONFIDENCE
+    return text
+
+
+def _candidates_details(outcomes: Sequence[Outcome]) -> str:
+    lines = ["<details><summary>Why these sections</summary>", ""]
+    for outcome in outcomes:
+        if outcome.kind != "added" or not outcome.candidates or not outcome.paper:
+            continue
+        scores = ", ".join(f"«{escape_inline(s.heading)}» {score:.2f}"
+                           for s, score in outcome.candidates[:3])
+        lines.append(f"- {outcome.paper.arxiv_id}: {scores}")
+    lines += ["", "</details>"]
+    return "\n".join(lines)
+
+
+def render_pull_body(pending: Sequence[Pending], *, base: str, state: dict[str, Any]) -> str:
+    lines = [PR_INTRO.format(base=base), "| Paper | Section | Requested by |", "| --- | --- | --- |"]
+    for item in pending:
+        title = escape_table_cell(_short(item.title, 100)) if item.title else ""
+        section = escape_table_cell(" › ".join(item.section_path[-2:]))
+        lines.append(f"| [{item.arxiv_id}](https://arxiv.org/abs/{item.arxiv_id}) {title} "
+                     f"| {section} | @{item.requested_by} in #{item.issue} |")
+    closes = sorted({item.issue for item in pending if item.issue != state.get("pull")})
+    if closes:
+        lines += ["", " ".join(f"Closes #{number}" for number in closes)]
+    lines += ["", encode_state(state)]
+    return "\n".join(lines)
+
+
+def encode_state(state: dict[str, Any]) -> str:
+    payload = base64.b64encode(json.dumps(state, separators=(",", ":")).encode()).decode()
+    return f"<!-- paperbot:state {payload} -->"
+
+
+def decode_state(body: str | None) -> dict[str, Any]:
+    """The state recorded in a pull request body; {} when absent or unreadable."""
+    found = _STATE.findall(body or "")
+    if not found:
+        return {}
+    try:
+        state = json.loads(base64.b64decode(found[-1], validate=True))
+    except (binascii.Error, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def pending_from_state(state: dict[str, Any]) -> list[Pending]:
+    items = []
+    for raw in state.get("papers", []):
+        try:
+            items.append(Pending(str(raw["id"]), tuple(map(str, raw["section"])), str(raw["by"]),
+                                 int(raw["issue"]), str(raw.get("title", ""))))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return items
+
+
+def pending_to_state(pending: Sequence[Pending]) -> list[dict[str, Any]]:
+    return [{"id": p.arxiv_id, "section": list(p.section_path), "by": p.requested_by,
+             "issue": p.issue, "title": p.title} for p in pending]
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

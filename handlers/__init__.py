@@ -1,0 +1,9 @@
+"""One module per command or event, each with its own router; composed here."""
+
+from gidgethub.routing import Router
+
+from handlers import add
+
+router = Router(add.router)
+
+__all__ = ["router"]

@@ -1,0 +1,260 @@
+"""`/add` and `/remove`: papers into (and out of) the one rolling pull request, one reply per comment."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import gidgethub
+from bot.listdoc import parse_list, remove_entry
+from gidgethub import sansio
+from gidgethub.routing import Router
+
+from bot.additions import AddRequest, Outcome, Pending, plan_additions, render_additions
+from bot.config import CONFIG_PATH, Config, parse_config
+from bot.context import Context
+from bot.errors import ListFileMissing, PaperbotError
+from bot.github import WRITE_ROLES, FileContent, Repository
+from bot.logs import delivery_id
+from bot.papers import ArxivRef, InvalidRef, Paper, parse_ref
+from bot.replies import (
+    ADDITIONS_BRANCH,
+    ADDITIONS_TITLE,
+    NO_PULL,
+    NOT_PENDING,
+    PENDING_LIMIT,
+    REMOVED,
+    TOO_MANY_PAPERS,
+    has_reply_marker,
+    pending_from_state,
+    pending_to_state,
+    render_pull_body,
+    render_reply,
+    reply_marker,
+)
+from bot.rolling import MAX_ATTEMPTS, Conflict, FileChange, RollingPull, publish, read_rolling_pull
+from handlers.commands import Command, parse_commands
+
+log = logging.getLogger(__name__)
+router = Router()
+
+LIST_MISSING = "The list file `{path}` does not exist on `{branch}`; set `file:` in `{config}`."
+REMOVE_NOT_ALLOWED = "Only people with write access may `/remove` papers (@{user} has `{role}`)."
+ADD_NOT_ALLOWED = "This list accepts `/add` from collaborators only; a maintainer can add it for you."
+UNEXPECTED = ("paperbot hit an unexpected error and changed nothing; the maintainers of this "
+              "app can find the details in their logs under delivery `{delivery}`.")
+CONFIG_PROBLEMS = "Problems in `{config}` (defaults were used):"
+
+
+@dataclass(frozen=True)
+class CommandSource:
+    """The comment (or issue body) that carried the commands."""
+
+    key: str  # `c<comment id>` or `i<issue id>`: what our reply's marker names
+    body: str
+    issue: int
+    created_at: str
+    sender: str
+    is_pull_request: bool
+
+
+def _is_bot(payload: dict[str, Any]) -> bool:
+    sender = payload.get("sender") or {}
+    return sender.get("type") == "Bot" or str(sender.get("login", "")).endswith("[bot]")
+
+
+@router.register("issue_comment", action="created")
+async def add_from_comment(event: sansio.Event, ctx: Context) -> None:
+    payload = event.data
+    if _is_bot(payload):
+        return
+    comment, issue = payload["comment"], payload["issue"]
+    source = CommandSource(f"c{comment['id']}", comment.get("body") or "", issue["number"],
+                           comment["created_at"], payload["sender"]["login"],
+                           "pull_request" in issue)
+    await run_paper_commands(ctx, payload, source)
+
+
+@router.register("issues", action="opened")
+async def add_from_issue(event: sansio.Event, ctx: Context) -> None:
+    payload = event.data
+    if _is_bot(payload):
+        return
+    issue = payload["issue"]
+    source = CommandSource(f"i{issue['id']}", issue.get("body") or "", issue["number"],
+                           issue["created_at"], payload["sender"]["login"], False)
+    await run_paper_commands(ctx, payload, source)
+
+
+async def run_paper_commands(ctx: Context, payload: dict[str, Any], source: CommandSource) -> None:
+    commands = [c for c in parse_commands(source.body) if c.name in ("add", "remove")]
+    if not commands:
+        return
+    repo = await ctx.repository(payload)
+    async with ctx.serialised(repo.full_name):
+        try:
+            reply = await _apply_with_retries(ctx, repo, source, commands)
+        except Exception:
+            log.exception("/add failed on %s#%d", repo.full_name, source.issue)
+            reply = UNEXPECTED.format(delivery=delivery_id.get())
+        if reply is not None:
+            await repo.comment(source.issue, f"{reply}\n\n{reply_marker(source.key)}")
+
+
+async def _apply_with_retries(ctx: Context, repo: Repository, source: CommandSource,
+                              commands: list[Command]) -> str | None:
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return await apply_paper_commands(ctx, repo, source, commands)
+        except Conflict as exc:
+            log.info("conflict on %s (attempt %d): %s", repo.full_name, attempt, exc)
+            if attempt == MAX_ATTEMPTS:
+                raise
+        except PaperbotError as exc:
+            return str(exc)
+    return None
+
+
+async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSource,
+                               commands: list[Command]) -> str | None:
+    """Do the work; returns the reply text, or None when this command was already answered."""
+    config_file, current, base_sha, earlier = await asyncio.gather(
+        repo.read_file(CONFIG_PATH, repo.default_branch),
+        read_rolling_pull(repo, ADDITIONS_BRANCH),
+        repo.branch_sha(repo.default_branch),
+        repo.comments_since(source.issue, source.created_at),
+    )
+    if any(has_reply_marker(c.get("body") or "", source.key) for c in earlier):
+        log.info("already answered %s on #%d; nothing to do", source.key, source.issue)
+        return None
+    config, problems = parse_config(config_file.text if config_file else None)
+    notes = [CONFIG_PROBLEMS.format(config=CONFIG_PATH) + "\n" + "\n".join(f"- {p}" for p in problems)
+             ] if problems else []
+    adds = any(c.name == "add" for c in commands)
+    if adds and config.add_policy == "collaborators" and (
+        await repo.permission(source.sender) not in WRITE_ROLES | {"triage"}
+    ):
+        return ADD_NOT_ALLOWED
+    base = await repo.read_file(config.file, base_sha or repo.default_branch)
+    if base is None or base_sha is None:
+        raise ListFileMissing(LIST_MISSING.format(path=config.file, branch=repo.default_branch,
+                                                  config=CONFIG_PATH))
+    requests, more = build_requests(commands, config.limits.papers_per_command)
+    if more:
+        notes.append(TOO_MANY_PAPERS.format(limit=config.limits.papers_per_command))
+    pending = pending_from_state(current.state)
+    removed, remove_notes = await _removals(repo, source, commands, pending, current)
+    notes += remove_notes
+    pending = [p for p in pending if p.arxiv_id not in removed]
+
+    wanted = [r.ref for r in requests if r.ref] + [ArxivRef(p.arxiv_id) for p in pending]
+    fetched = await ctx.arxiv.fetch(wanted) if wanted else {}
+    doc = parse_list(base.text)
+    added, outcomes = plan_additions(doc, requests, fetched, pending, config=config,
+                                     requested_by=source.sender, issue=source.issue)
+    if len(pending) + len(added) > config.limits.pending_papers:
+        added, outcomes = [], [_refused(o) for o in outcomes]
+        notes.append(PENDING_LIMIT.format(limit=config.limits.pending_papers))
+    pull_url = current.pull["html_url"] if current.pull else None
+    if added or removed:
+        papers = {p.arxiv_id: p for p in fetched.values() if p is not None}
+        pull_url = await _write(repo, config, base, base_sha, current, pending + added, added,
+                                removed, papers)
+    sections = [s.heading for s in doc.paper_sections()]
+    return render_reply(outcomes, pull_url=pull_url, sections=sections, notes=notes,
+                        blob_url=repo.blob_url(base_sha, config.file)) if outcomes or notes else None
+
+
+def build_requests(commands: list[Command], limit: int) -> tuple[list[AddRequest], bool]:
+    """Validate refs locally (invalid ones never reach arXiv); drop repeats; cap at `limit`."""
+    requests: list[AddRequest] = []
+    seen: set[str] = set()
+    for command in commands:
+        if command.name != "add":
+            continue
+        for raw in command.args:
+            try:
+                ref: ArxivRef | None = parse_ref(raw)
+                error = ""
+            except InvalidRef as exc:
+                ref, error = None, str(exc)
+            key = ref.arxiv_id if ref else raw
+            if key in seen:
+                continue
+            seen.add(key)
+            requests.append(AddRequest(raw, ref, command.section, error))
+    return requests[:limit], len(requests) > limit
+
+
+async def _removals(repo: Repository, source: CommandSource, commands: list[Command],
+                    pending: list[Pending], current: RollingPull) -> tuple[set[str], list[str]]:
+    refs = [arg for c in commands if c.name == "remove" for arg in c.args]
+    if not refs:
+        return set(), []
+    role = await repo.permission(source.sender)
+    if role not in WRITE_ROLES:
+        return set(), [REMOVE_NOT_ALLOWED.format(user=source.sender, role=role)]
+    if current.pull is None:
+        return set(), [NO_PULL]
+    pending_ids = {p.arxiv_id for p in pending}
+    removed, notes = set(), []
+    for raw in refs:
+        try:
+            ref = parse_ref(raw)
+        except InvalidRef as exc:
+            notes.append(str(exc))
+            continue
+        if ref.arxiv_id in pending_ids:
+            removed.add(ref.arxiv_id)
+            notes.append(REMOVED.format(ref=ref.arxiv_id))
+        else:
+            notes.append(NOT_PENDING.format(ref=ref.arxiv_id))
+    return removed, notes
+
+
+def _refused(outcome: Outcome) -> Outcome:
+    return outcome if outcome.kind != "added" else Outcome(outcome.request, "pending_limit",
+                                                           outcome.paper)
+
+
+async def _write(repo: Repository, config: Config, base: FileContent, base_sha: str,
+                 current: RollingPull, pending: list[Pending], added: list[Pending],
+                 removed: set[str], papers: dict[str, Paper]) -> str | None:
+    """Regenerate (or extend) the branch and open/update the pull request; returns its URL."""
+    if not pending and current.pull is not None:
+        await repo.update_pull(current.pull["number"], state="closed")
+        return None
+    if current.only_ours:
+        text, blob = render_additions(base.text, pending, papers, config), base.sha
+    else:
+        tip = await repo.read_file(config.file, ADDITIONS_BRANCH)
+        if tip is None:
+            raise Conflict("the list file vanished from the branch")
+        text = render_additions(tip.text, added, papers, config)
+        for arxiv_id in removed:
+            text = remove_entry(text, arxiv_id)
+        blob = tip.sha
+    number = current.number
+
+    def body_for(head: str) -> str:
+        state = {"v": 1, "head": head, "pull": number, "papers": pending_to_state(pending)}
+        return render_pull_body(pending, base=repo.default_branch, state=state)
+
+    message = _commit_message(added, removed)
+    try:
+        pull = await publish(repo, branch=ADDITIONS_BRANCH, base_sha=base_sha, current=current,
+                             changes=[FileChange(config.file, text, blob)], message=message,
+                             title=ADDITIONS_TITLE, body_for=body_for,
+                             labels=config.labels if current.pull is None else ())
+    except gidgethub.BadRequest as exc:
+        log.error("GitHub refused the write to %s: %s", repo.full_name, exc)
+        raise
+    return pull["html_url"]
+
+
+def _commit_message(added: list[Pending], removed: set[str]) -> str:
+    parts = [f"Add {p.arxiv_id}" for p in added] + [f"Remove {i}" for i in sorted(removed)]
+    head = "; ".join(parts[:3]) + (f" and {len(parts) - 3} more" if len(parts) > 3 else "")
+    return f"paperbot: {head}"

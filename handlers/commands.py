@@ -1,0 +1,69 @@
+"""`parse_commands(body)`: the slash commands in a comment, Markdown-aware and pure.
+
+A command is a line that starts with a known `/word` (up to three spaces of indentation, as
+Markdown allows). Lines inside fenced code blocks and block quotes are someone else's words, and
+unknown `/words` are paths or tracebacks, so both are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+KNOWN_COMMANDS = frozenset({"add", "remove", "update", "config"})
+MAX_COMMAND_LINE = 10_000  # characters of one command line we look at
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_COMMAND = re.compile(r"^ {0,3}/(?P<name>[A-Za-z][\w-]*)(?=\s|$)(?P<rest>.*)$")
+_SECTION = re.compile(r"\s+to\s*:?\s+(?P<section>.+)$", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    args: tuple[str, ...] = ()
+    section: str | None = None  # `/add <refs> to <section>`
+    line: int = 0  # 1-based line in the comment
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+def parse_commands(body: str | None) -> list[Command]:
+    """All known commands in `body`, in order."""
+    if not body:
+        return []
+    commands: list[Command] = []
+    fence: str | None = None
+    for number, line in enumerate(body.splitlines(), start=1):
+        fence_match = _FENCE.match(line)
+        if fence is not None:
+            if fence_match and fence_match[1][0] == fence[0] and len(fence_match[1]) >= len(fence):
+                fence = None
+            continue
+        if fence_match:
+            fence = fence_match[1]
+            continue
+        if line.lstrip().startswith(">"):
+            continue
+        match = _COMMAND.match(line[:MAX_COMMAND_LINE])
+        if not match or match["name"].lower() not in KNOWN_COMMANDS:
+            continue
+        commands.append(_command(match["name"].lower(), match["rest"], number))
+    return commands
+
+
+def _command(name: str, rest: str, line: int) -> Command:
+    section = None
+    if name == "add":
+        found = _SECTION.search(rest)
+        if found:
+            section = _unquote(found["section"].strip())
+            rest = rest[: found.start()]
+    args = tuple(arg for arg in _SEPARATORS.split(rest.strip()) if arg)
+    return Command(name, args, section or None, line)
+
+
+def _unquote(text: str) -> str:
+    for left, right in ('""', "''", "“”", "«»", "``"):
+        if len(text) >= 2 and text[0] == left and text[-1] == right:
+            return text[1:-1].strip()
+    return text
