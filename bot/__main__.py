@@ -17,6 +17,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     classify = commands.add_parser("classify", help="JSON lines of papers in, section choices out")
     classify.add_argument("--readme", type=Path, required=True)
     classify.add_argument("--config", type=Path)
+    update = commands.add_parser("update", help="run the latest-papers update once, then exit")
+    update.add_argument("--repo", metavar="OWNER/NAME", help="only this repository")
+    update.add_argument("--force", action="store_true", help="run even when not due yet")
     check = commands.add_parser("check-config", help="validate a .github/paperbot.yml")
     check.add_argument("path", type=Path)
     args = parser.parse_args(argv)
@@ -27,22 +30,56 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_classify(args.readme, args.config, sys.stdin, sys.stdout)
     if args.command == "check-config":
         return check_config(args.path)
+    if args.command == "update":
+        return update(args.repo, args.force)
     return serve()
 
 
-def serve() -> int:
-    from aiohttp import web
-
-    from bot.app import create_app
+def _settings_or_exit() -> Settings | None:
     from bot.logs import configure_logging
 
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
         print(exc, file=sys.stderr)
-        return 2
+        return None
     configure_logging(settings.log_level, settings.log_format,
                       secrets=(settings.webhook_secret, settings.private_key))
+    return settings
+
+
+def update(repo: str | None, force: bool) -> int:
+    """Exit status 1 when any repository failed, 2 when paperbot cannot start."""
+    import asyncio
+
+    from bot.app import open_context
+    from bot.scheduler import run_scheduled
+    from handlers import router
+
+    settings = _settings_or_exit()
+    if settings is None:
+        return 2
+
+    async def run() -> int:
+        async with open_context(settings) as ctx:
+            runs = await run_scheduled(ctx, router, only=repo, force=force)
+        for item in runs:
+            print(f"{item.repository}: {'ok' if item.ok else 'FAILED'}: {item.detail}")
+        if not runs:
+            print("the app is not installed on any repository")
+        return 0 if all(item.ok for item in runs) else 1
+
+    return asyncio.run(run())
+
+
+def serve() -> int:
+    from aiohttp import web
+
+    from bot.app import create_app
+
+    settings = _settings_or_exit()
+    if settings is None:
+        return 2
     web.run_app(create_app(settings), port=settings.port, print=None,
                 shutdown_timeout=25.0, handle_signals=True)
     return 0

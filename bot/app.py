@@ -12,6 +12,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 import aiohttp
 from aiohttp import web
@@ -23,6 +24,7 @@ from bot.arxiv_client import ArxivClient
 from bot.context import Context
 from bot.github import GitHubApp
 from bot.logs import delivery_id
+from bot.scheduler import periodic_updates
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -86,7 +88,7 @@ def create_app(settings: Settings, router: Router | None = None) -> web.Applicat
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
     app[JOBS] = Jobs(settings.max_concurrent_jobs)
-    app.cleanup_ctx.append(_clients(settings))
+    app.cleanup_ctx.append(_clients(settings, router))
     seen: TTLCache[str, float] = TTLCache(maxsize=20_000, ttl=24 * 3600)
     started = time.monotonic()
 
@@ -142,16 +144,30 @@ def signature_valid(secret: str, body: bytes, header: str) -> bool:
     return hmac.compare_digest(expected, header.removeprefix("sha256="))
 
 
-def _clients(settings: Settings) -> Callable[[web.Application], AsyncIterator[None]]:
+@asynccontextmanager
+async def open_context(settings: Settings) -> AsyncIterator[Context]:
+    """The shared clients: one HTTP session, the app's tokens, the arXiv gate."""
+    timeout = aiohttp.ClientTimeout(total=30, connect=10)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        github = GitHubApp(session, app_id=settings.app_id, private_key=settings.private_key,
+                           base_url=settings.github_api_url)
+        arxiv = ArxivClient(settings.arxiv_api_url, min_interval=settings.arxiv_min_interval,
+                            timeout=settings.arxiv_timeout)
+        yield Context(settings, github, arxiv)
+
+
+def _clients(settings: Settings, router: Router) -> Callable[[web.Application], AsyncIterator[None]]:
     async def clients(app: web.Application) -> AsyncIterator[None]:
-        timeout = aiohttp.ClientTimeout(total=30, connect=10)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            github = GitHubApp(session, app_id=settings.app_id, private_key=settings.private_key,
-                               base_url=settings.github_api_url)
-            arxiv = ArxivClient(settings.arxiv_api_url, min_interval=settings.arxiv_min_interval,
-                                timeout=settings.arxiv_timeout)
-            app[CONTEXT] = Context(settings, github, arxiv)
+        async with open_context(settings) as context:
+            app[CONTEXT] = context
+            loop_task = None
+            if settings.update_interval:
+                loop_task = asyncio.create_task(
+                    periodic_updates(context, router, settings.update_interval), name="updates")
             yield
+            if loop_task is not None:
+                loop_task.cancel()
+                await asyncio.gather(loop_task, return_exceptions=True)
             await app[JOBS].drain(SHUTDOWN_GRACE)
 
     return clients

@@ -74,8 +74,8 @@ def _ref_from_match(match: re.Match[str], original: str) -> ArxivRef:
         month = int(match["mm"])
         if not 1 <= month <= 12:
             raise InvalidRef(f"no such month in arXiv id: {original.strip()[:80]}")
-        if int(match["yy"]) < 15 and len(match["num"]) == 5:
-            raise InvalidRef(f"five-digit arXiv numbers start in 2015: {original.strip()[:80]}")
+        if (int(match["yy"]) >= 15) != (len(match["num"]) == 5):
+            raise InvalidRef(f"arXiv numbers have 4 digits before 2015 and 5 since: {original.strip()[:80]}")
         return ArxivRef(match["new"], version)
     month = int(match["omm"])
     if not 1 <= month <= 12:

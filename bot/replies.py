@@ -59,7 +59,7 @@ def render_reply(outcomes: Sequence[Outcome], *, pull_url: str | None, blob_url:
                  sections: Sequence[str], notes: Sequence[str] = ()) -> str:
     rows = ["| Paper | Outcome |", "| --- | --- |"]
     for outcome in outcomes:
-        rows.append(f"| {_paper_cell(outcome)} | {escape_table_cell(_outcome_text(outcome, blob_url))} |")
+        rows.append(f"| {_paper_cell(outcome)} | {_outcome_text(outcome, blob_url)} |")
     parts = ["\n".join(rows)]
     parts.extend(notes)
     if any(o.kind == "unknown_section" for o in outcomes) and sections:
@@ -74,7 +74,8 @@ def render_reply(outcomes: Sequence[Outcome], *, pull_url: str | None, blob_url:
 def _paper_cell(outcome: Outcome) -> str:
     ref = outcome.request.ref
     if ref is None:
-        return escape_table_cell(f"`{outcome.request.raw[:60].replace('`', '')}`")
+        raw = " ".join(outcome.request.raw[:60].replace("`", "").split()).replace("|", "\\|")
+        return f"`{raw}`"
     link = f"[{ref.versioned}](https://arxiv.org/abs/{ref.versioned})"
     if outcome.paper:
         return f"{link} {escape_table_cell(_short(outcome.paper.title, 90))}"
@@ -83,6 +84,7 @@ def _paper_cell(outcome: Outcome) -> str:
 
 def _outcome_text(outcome: Outcome, blob_url: str) -> str:
     section = outcome.section.heading if outcome.section else (outcome.request.section or "")
+    section = escape_table_cell(section)
     text = OUTCOME_TEXT[outcome.kind].format(
         section=section, line=outcome.line, url=f"{blob_url}#L{outcome.line}")
     if outcome.kind == "added" and not outcome.confident:

@@ -58,6 +58,7 @@ async def publish(
     branch: str,
     base_sha: str,
     current: RollingPull,
+    regenerate: bool,
     changes: Sequence[FileChange],
     message: str,
     title: str,
@@ -66,11 +67,11 @@ async def publish(
 ) -> dict[str, Any]:
     """Write `changes` to `branch` and open or update its pull request; returns the pull request.
 
-    When `current.only_ours`, the branch is first reset to `base_sha` and `changes` must be
-    computed against the base; otherwise they are committed on top of the branch's tip.
+    With `regenerate`, the branch is first reset to `base_sha` and `changes` must be computed
+    against the base; otherwise they are committed on top of the branch's tip.
     """
     try:
-        if current.only_ours:
+        if regenerate:
             await repo.reset_branch(branch, base_sha)
         head = base_sha
         for change in changes:

@@ -2,8 +2,8 @@
 
 from gidgethub.routing import Router
 
-from handlers import add
+from handlers import add, update
 
-router = Router(add.router)
+router = Router(add.router, update.router)
 
 __all__ = ["router"]

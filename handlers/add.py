@@ -149,9 +149,11 @@ async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSo
     notes += remove_notes
     pending = [p for p in pending if p.arxiv_id not in removed]
 
-    wanted = [r.ref for r in requests if r.ref] + [ArxivRef(p.arxiv_id) for p in pending]
-    fetched = await ctx.arxiv.fetch(wanted) if wanted else {}
     doc = parse_list(base.text)
+    # Papers the list already has are answered from the list alone; pending ones are re-rendered.
+    wanted = [r.ref for r in requests if r.ref and not doc.find_paper(r.ref.arxiv_id)]
+    wanted += [ArxivRef(p.arxiv_id) for p in pending]
+    fetched = await ctx.arxiv.fetch(wanted) if wanted else {}
     added, outcomes = plan_additions(doc, requests, fetched, pending, config=config,
                                      requested_by=source.sender, issue=source.issue)
     if len(pending) + len(added) > config.limits.pending_papers:
@@ -245,6 +247,7 @@ async def _write(repo: Repository, config: Config, base: FileContent, base_sha: 
     message = _commit_message(added, removed)
     try:
         pull = await publish(repo, branch=ADDITIONS_BRANCH, base_sha=base_sha, current=current,
+                             regenerate=current.only_ours,
                              changes=[FileChange(config.file, text, blob)], message=message,
                              title=ADDITIONS_TITLE, body_for=body_for,
                              labels=config.labels if current.pull is None else ())

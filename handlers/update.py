@@ -1,0 +1,177 @@
+"""The latest-papers update: scheduled (a synthetic `schedule` event) or asked for with `/update`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from bot.latest import BlockError, find_block, listed_ids, parse_rows
+from bot.listdoc import parse_list
+from gidgethub import sansio
+from gidgethub.routing import Router
+
+from bot.arxiv_client import SearchQuery
+from bot.config import CONFIG_PATH, LatestConfig, parse_config
+from bot.context import Context
+from bot.errors import ListFileMissing, PaperbotError
+from bot.github import WRITE_ROLES, Repository
+from bot.replies import decode_state, reply_marker
+from bot.rolling import MAX_ATTEMPTS, Conflict, FileChange, publish, read_rolling_pull
+from bot.update_text import LATEST_BRANCH, LATEST_TITLE, render_update_body
+from bot.updates import dated_query, default_query, is_due, last_run, plan_update
+from handlers.commands import parse_commands
+
+log = logging.getLogger(__name__)
+router = Router()
+
+SCHEDULE_EVENT = "schedule"
+UPDATE_NOT_ALLOWED = "Only people with write access may run `/update` (@{user} has `{role}`)."
+UPDATE_DONE = "Latest papers: {count} new relevant paper(s) proposed in {url}."
+UPDATE_NOTHING = "Latest papers: nothing new on arXiv since the last update ({dropped} off-topic skipped)."
+UPDATE_SKIPPED = ("This list has no `{start}` markers and no `latest:` in `{config}`, "
+                  "so there is nothing to update.")
+MARKERS_MISSING = ("`latest:` is configured in `{config}`, but `{file}` has no "
+                   "`<!-- LATEST_PAPERS_START -->` / `<!-- LATEST_PAPERS_END -->` markers "
+                   "to put the table between.")
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    repository: str
+    status: str  # "updated" | "no_change" | "not_due" | "skipped"
+    pull_url: str | None = None
+    kept: int = 0
+    dropped: int = 0
+    message: str = ""
+
+
+@router.register(SCHEDULE_EVENT)
+async def scheduled_update(event: sansio.Event, ctx: Context) -> None:
+    """Raises on failure, so that `python -m bot update` can exit non-zero."""
+    repo = await ctx.repository(event.data)
+    result = await update_repository(ctx, repo, force=bool(event.data.get("force")))
+    log.info("update of %s: %s %s", repo.full_name, result.status, result.pull_url or "")
+    if results := event.data.get("results"):
+        results.append(result)
+
+
+@router.register("issue_comment", action="created")
+async def update_on_command(event: sansio.Event, ctx: Context) -> None:
+    payload = event.data
+    sender = payload.get("sender") or {}
+    if sender.get("type") == "Bot" or not any(
+            c.name == "update" for c in parse_commands(payload["comment"].get("body"))):
+        return
+    repo = await ctx.repository(payload)
+    number = payload["issue"]["number"]
+    role = await repo.permission(sender["login"])
+    if role not in WRITE_ROLES:
+        reply = UPDATE_NOT_ALLOWED.format(user=sender["login"], role=role)
+    else:
+        try:
+            result = await update_repository(ctx, repo, force=True)
+            reply = result.message
+        except PaperbotError as exc:
+            reply = str(exc)
+    await repo.comment(number, f"{reply}\n\n{reply_marker('u' + str(payload['comment']['id']))}")
+
+
+async def update_repository(ctx: Context, repo: Repository, *, force: bool = False) -> UpdateResult:
+    async with ctx.serialised(repo.full_name):
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return await _update(ctx, repo, force=force)
+            except Conflict as exc:
+                log.info("conflict updating %s (attempt %d): %s", repo.full_name, attempt, exc)
+                if attempt == MAX_ATTEMPTS:
+                    raise
+    raise AssertionError("unreachable")
+
+
+async def _update(ctx: Context, repo: Repository, *, force: bool) -> UpdateResult:
+    now = datetime.now(UTC)
+    config_file, current, base_sha = await asyncio.gather(
+        repo.read_file(CONFIG_PATH, repo.default_branch),
+        read_rolling_pull(repo, LATEST_BRANCH),
+        repo.branch_sha(repo.default_branch),
+    )
+    config, problems = parse_config(config_file.text if config_file else None)
+    for problem in problems:
+        log.warning("%s config: %s", repo.full_name, problem)
+    base = await repo.read_file(config.file, base_sha) if base_sha else None
+    if base is None:
+        raise ListFileMissing(f"The list file `{config.file}` does not exist on `{repo.default_branch}`.")
+    try:
+        block = find_block(base.text)
+    except BlockError as exc:
+        raise PaperbotError(str(exc)) from exc
+    if block is None:
+        if config.latest is None:
+            return UpdateResult(repo.full_name, "skipped",
+                                message=UPDATE_SKIPPED.format(start="LATEST_PAPERS", config=CONFIG_PATH))
+        raise PaperbotError(MARKERS_MISSING.format(config=CONFIG_PATH, file=config.file))
+    latest = config.latest or LatestConfig()
+    if not force and not is_due(last_run(block.meta, current.state), latest.every, now):
+        return UpdateResult(repo.full_name, "not_due", message="not due yet")
+
+    archive, closed, tip = await asyncio.gather(
+        repo.read_file(latest.archive, base_sha),
+        repo.closed_pulls(LATEST_BRANCH),
+        repo.read_file(config.file, LATEST_BRANCH) if current.pull else _none(),
+    )
+    rejected = {paper["id"] for pull in closed if not pull.get("merged_at")
+                for paper in decode_state(pull.get("body")).get("papers", []) if "id" in paper}
+    doc = parse_list(base.text)
+    query = latest.query or default_query(latest, _list_title(doc))
+    since = _date(block.meta.get("newest"))
+    candidates = await ctx.arxiv.search(
+        SearchQuery(dated_query(query, since, now), max_results=min(100, latest.max_papers * 3)))
+    proposed = _rows_of(tip.text) if tip else []
+    archive_text = archive.text if archive else None
+    plan = plan_update(base.text, archive_text, candidates, latest=latest, doc=doc,
+                       known_ids=listed_ids(base.text, archive_text or "") | rejected,
+                       proposed_rows=proposed, now=now)
+    if not plan.kept:
+        return UpdateResult(repo.full_name, "no_change", current.pull and current.pull["html_url"],
+                            dropped=plan.dropped, message=UPDATE_NOTHING.format(dropped=plan.dropped))
+    changes = [FileChange(config.file, plan.readme, base.sha)]
+    if plan.archive is not None:
+        changes.append(FileChange(latest.archive, plan.archive, archive.sha if archive else None))
+    previous = [p for p in current.state.get("papers", []) if isinstance(p, dict)
+                and p.get("id") in {row.arxiv_id for row in proposed}]
+
+    def body_for(head: str) -> str:
+        return render_update_body(plan, previous, head=head, now=now)
+
+    message = f"paperbot: {len(plan.kept)} new paper(s) in the latest table"
+    pull = await publish(repo, branch=LATEST_BRANCH, base_sha=base_sha, current=current,
+                         regenerate=True, changes=changes, message=message, title=LATEST_TITLE,
+                         body_for=body_for, labels=config.labels if not current.pull else ())
+    return UpdateResult(repo.full_name, "updated", pull["html_url"], len(plan.kept), plan.dropped,
+                        UPDATE_DONE.format(count=len(plan.kept), url=pull["html_url"]))
+
+
+def _rows_of(text: str) -> list[Any]:
+    try:
+        block = find_block(text)
+    except BlockError:
+        return []
+    return parse_rows(text[block.start:block.end]) if block else []
+
+
+def _list_title(doc: Any) -> str:
+    return doc.sections[0].heading if doc.sections else ""
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+async def _none() -> None:
+    return None

@@ -1,0 +1,285 @@
+"""A stateful, strict fake of the GitHub REST API for tests, served over real HTTP.
+
+Every request is matched against GitHub's OpenAPI description (tests/fixtures/github), checked
+the way GitHub checks it, answered from the fake's state with recorded GitHub payload shapes,
+and logged. Requests the spec rejects answer 422 and are recorded as violations; routes the
+fake does not serve answer 404 and are recorded as unexpected. See `plugin.py` for fixtures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from cryptography.hazmat.primitives import serialization
+from multidict import CIMultiDict
+
+from tests.fakes import github_auth, github_routes_git, github_routes_issues
+from tests.fakes.github_http import Ctx, GitHubError, Reply
+from tests.fakes.github_seed import SeedingMixin
+from tests.fakes.github_state import DEFAULT_PERMISSIONS, Installation, Repo, Token
+from tests.fakes.openapi import NO_BODY, Operation, Spec, load_spec
+
+HANDLERS = {**github_auth.HANDLERS, **github_routes_git.HANDLERS, **github_routes_issues.HANDLERS}
+PERMISSIONS = {**github_routes_git.PERMISSIONS, **github_routes_issues.PERMISSIONS}
+MUTATING = ("POST", "PUT", "PATCH", "DELETE")
+RATE_LIMIT = 5000
+WEBHOOK_SECRET = "fake-webhook-secret"  # what the manifest conversion hands out
+FAULT_MESSAGES = {
+    401: "Bad credentials",
+    403: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+    404: "Not Found",
+    409: "Conflict",
+    422: "Validation Failed",
+    429: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+    500: "Server Error",
+    502: "Server Error",
+    503: "Service Unavailable",
+}
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    query: dict[str, str]
+    status: int
+    body: Any  # the decoded JSON request body, or None
+    response: Any = None  # the JSON the fake answered with
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Fault:
+    method: str
+    path_regex: re.Pattern[str]
+    status: int
+    times: int
+    headers: dict[str, str]
+    body: Any
+
+
+class FakeGitHub(SeedingMixin):
+    """The fake's state, its aiohttp app (`.app`), and the helpers tests use."""
+
+    def __init__(
+        self,
+        app_id: int,
+        private_key_pem: str,
+        slug: str = "paperbot",
+        owner: str = "paperbot-dev",
+        webhook_secret: str = WEBHOOK_SECRET,
+        spec: Spec | None = None,
+    ) -> None:
+        self.app_id = app_id
+        self.private_key_pem = private_key_pem
+        key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
+        self.public_key_pem = (
+            key.public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            .decode()
+        )
+        self.slug, self.owner, self.webhook_secret = slug, owner, webhook_secret
+        self.client_id = f"Iv23li{hashlib.sha1(str(app_id).encode(), usedforsecurity=False).hexdigest()[:14]}"
+        self.client_secret = hashlib.sha1(private_key_pem.encode(), usedforsecurity=False).hexdigest()
+        self.app_permissions = dict(DEFAULT_PERMISSIONS)
+        self.spec = spec or load_spec()
+        self.installations: dict[int, Installation] = {}
+        self.repos: dict[str, Repo] = {}
+        self.tokens: dict[str, Token] = {}
+        self.manifest_codes: set[str] = set()
+        self.call_log: list[Call] = []
+        self.violations: list[str] = []
+        self.unexpected: list[str] = []
+        self.faults: list[Fault] = []
+        self.delay = 0.0
+        self.rate_used = 0
+        self.unexpected_allowed = False
+        self.url = ""  # set by the fixture once the server listens
+        self.app = web.Application(client_max_size=50 * 1024**2)
+        self.app.router.add_route("*", "/{tail:.*}", self._handle)
+
+    @property
+    def bot_login(self) -> str:
+        return f"{self.slug}[bot]"
+
+    def bot_author(self) -> dict[str, str]:
+        return {"name": self.bot_login, "email": f"{self.app_id}+{self.bot_login}@users.noreply.github.com"}
+
+    # -- test-side API: call log, problems, faults --------------------------------------------
+
+    def calls(self, method: str | None = None, path_contains: str | None = None) -> list[Call]:
+        return [
+            c
+            for c in self.call_log
+            if (method is None or c.method == method.upper())
+            and (path_contains is None or path_contains in c.path)
+        ]
+
+    def mutating_calls(self) -> list[Call]:
+        return [c for c in self.call_log if c.method in MUTATING]
+
+    def rate_limited_calls(self) -> int:
+        """Calls GitHub would count against the rate limit (a 304 is free)."""
+        return sum(1 for c in self.call_log if c.status != 304)
+
+    def record_violation(self, method: str, path: str, problems: list[str]) -> None:
+        self.violations.append(f"{method} {path}: " + "; ".join(problems))
+
+    def record_unexpected(self, method: str, path: str, reason: str) -> None:
+        self.unexpected.append(f"{method} {path}: {reason}")
+
+    def problems(self) -> list[str]:
+        return [f"spec violation: {v}" for v in self.violations] + [
+            f"unexpected: {u}" for u in self.unexpected
+        ]
+
+    def allow_unexpected(self) -> None:
+        """For tests that send bad requests on purpose: skip the teardown check."""
+        self.unexpected_allowed = True
+
+    def fail_next(
+        self,
+        method: str,
+        path_regex: str,
+        status: int,
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+        body: Any = None,
+    ) -> None:
+        """The next `times` matching requests answer `status` (nothing else happens)."""
+        self.faults.append(Fault(method.upper(), re.compile(path_regex), status, times, headers or {}, body))
+
+    # -- the HTTP side -------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        raw_body = await request.read()
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        query = {k: request.query.getall(k) for k in request.query}
+        method, path = request.method, request.path
+        reply, body = self._answer(request, method, path, query, raw_body)
+        if method == "GET" and reply.status == 200 and reply.raw is None:
+            etag = 'W/"' + hashlib.sha256(_encode(reply.body)).hexdigest() + '"'
+            reply.headers["ETag"] = etag
+            if etag in request.headers.get("If-None-Match", ""):
+                reply = Reply(304, headers={"ETag": etag})
+        if reply.status != 304:
+            self.rate_used += 1
+        last_query = {k: v[-1] for k, v in query.items()}
+        self.call_log.append(Call(method, path, last_query, reply.status, body, reply.body))
+        return self._response(reply)
+
+    def _answer(
+        self, request: web.Request, method: str, path: str, query: dict[str, list[str]], raw_body: bytes
+    ) -> tuple[Reply, Any]:
+        matched = self.spec.match(method, path)
+        if matched is None or matched[0].operation_id not in HANDLERS:
+            self.record_unexpected(method, path, "no such route in the fake")
+            return _error(GitHubError(404, "Not Found"), ""), _decode(raw_body)
+        op, params = matched
+        check = self.spec.check_request(op, query, raw_body)
+        body = None if check.body is NO_BODY else check.body
+        if check.oddities:
+            self.record_violation(method, path, check.oddities)
+        if check.rejections:
+            self.record_violation(method, path, check.rejections)
+            status = 400 if check.bad_json else 422
+            message = (
+                check.rejections[0]
+                if check.bad_json
+                else "Invalid request.\n\n" + "\n".join(check.rejections)
+            )
+            return _error(GitHubError(status, message), op.docs_url), body
+        fault = self._take_fault(method, path)
+        if fault is not None:
+            message = FAULT_MESSAGES.get(fault.status, "Error")
+            error_body = (
+                fault.body
+                if fault.body is not None
+                else {"message": message, "documentation_url": op.docs_url}
+            )
+            return Reply(fault.status, error_body, dict(fault.headers)), body
+        ctx = Ctx(
+            method,
+            path,
+            request.url,
+            params,
+            {k: v[-1] for k, v in query.items()},
+            body,
+            {k.lower(): v for k, v in request.headers.items()},
+            str(request.url.origin()),
+        )
+        try:
+            self._authenticate(op, ctx, request.headers.get("Authorization"))
+            return HANDLERS[op.operation_id](self, ctx), body
+        except GitHubError as error:
+            return _error(error, op.docs_url), body
+
+    def _authenticate(self, op: Operation, ctx: Ctx, header: str | None) -> None:
+        kind = github_auth.AUTH.get(op.operation_id, "token")
+        if kind == "jwt":
+            github_auth.verify_app_jwt(self, header)
+            return
+        if kind == "none":
+            return
+        ctx.token = github_auth.resolve_token(self, header)
+        if "owner" in ctx.params:
+            full_name = f"{ctx.params['owner']}/{ctx.params['repo']}"
+            number = ctx.params.get("issue_number")
+            repo = self.repos.get(full_name)
+            is_pull = bool(repo and number and repo.issues.get(int(number)) and repo.issues[int(number)].pull)
+            github_auth.check_repo_access(
+                self, ctx.token, full_name, PERMISSIONS.get(op.operation_id), is_pull
+            )
+            ctx.repo = self.repos[full_name]
+
+    def _take_fault(self, method: str, path: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.method in (method, "*") and fault.path_regex.search(path):
+                fault.times -= 1
+                if fault.times <= 0:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+    def _response(self, reply: Reply) -> web.Response:
+        headers = CIMultiDict(
+            {
+                "X-RateLimit-Limit": str(RATE_LIMIT),
+                "X-RateLimit-Remaining": str(max(RATE_LIMIT - self.rate_used, 0)),
+                "X-RateLimit-Used": str(self.rate_used),
+                "X-RateLimit-Reset": str(int(time.time()) + 3600),
+                "X-RateLimit-Resource": "core",
+                "X-GitHub-Media-Type": "github.v3; format=json",
+            }
+        )
+        for name, value in reply.headers.items():
+            headers[name] = value  # a fault's own headers win, whatever their case
+        if reply.raw is not None:
+            return web.Response(status=reply.status, body=reply.raw, headers=headers)
+        if reply.status in (204, 304) or reply.body is None:
+            return web.Response(status=reply.status, headers=headers)
+        headers.setdefault("Content-Type", "application/json; charset=utf-8")
+        return web.Response(status=reply.status, body=_encode(reply.body), headers=headers)
+
+
+def _encode(body: Any) -> bytes:
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+def _decode(raw: bytes) -> Any:
+    try:
+        return json.loads(raw) if raw.strip() else None
+    except ValueError:
+        return raw.decode("utf-8", "replace")
+
+
+def _error(error: GitHubError, docs_url: str) -> Reply:
+    return Reply(error.status, error.body(docs_url), dict(error.headers))
