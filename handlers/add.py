@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import gidgethub
-from bot.listdoc import parse_list, remove_entry
 from gidgethub import sansio
 from gidgethub.routing import Router
 
@@ -17,6 +16,7 @@ from bot.config import CONFIG_PATH, Config, parse_config
 from bot.context import Context
 from bot.errors import ListFileMissing, PaperbotError
 from bot.github import WRITE_ROLES, FileContent, Repository
+from bot.listdoc import parse_list, remove_entry
 from bot.logs import delivery_id
 from bot.papers import ArxivRef, InvalidRef, Paper, parse_ref
 from bot.replies import (

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.latest import BlockError, find_block, listed_ids, parse_rows
-from bot.listdoc import parse_list
 from gidgethub import sansio
 from gidgethub.routing import Router
 
@@ -18,6 +16,8 @@ from bot.config import CONFIG_PATH, LatestConfig, parse_config
 from bot.context import Context
 from bot.errors import ListFileMissing, PaperbotError
 from bot.github import WRITE_ROLES, Repository
+from bot.latest import BlockError, find_block, listed_ids, parse_rows
+from bot.listdoc import parse_list
 from bot.replies import decode_state, reply_marker
 from bot.rolling import MAX_ATTEMPTS, Conflict, FileChange, publish, read_rolling_pull
 from bot.update_text import LATEST_BRANCH, LATEST_TITLE, render_update_body

@@ -66,7 +66,7 @@ async def test_add_opens_one_pull_request_and_replies_once(bot, repo, fake_githu
 
 async def test_redelivery_and_restart_change_nothing(bot, repo, fake_github):
     issue = fake_github.add_issue(REPO, "Please add")
-    comment_id, payload = await bot.comment(REPO, issue, "/add 2502.05206", delivery="same-delivery")
+    _, payload = await bot.comment(REPO, issue, "/add 2502.05206", delivery="same-delivery")
     head = fake_github.branches(REPO)[ADDITIONS_BRANCH]
     await bot.deliver("issue_comment", payload, delivery="same-delivery")
     await bot.deliver("issue_comment", payload, delivery="another-delivery")  # as after a restart
