@@ -54,7 +54,8 @@ async def scheduled_update(event: sansio.Event, ctx: Context) -> None:
     repo = await ctx.repository(event.data)
     result = await update_repository(ctx, repo, force=bool(event.data.get("force")))
     log.info("update of %s: %s %s", repo.full_name, result.status, result.pull_url or "")
-    if results := event.data.get("results"):
+    results = event.data.get("results")
+    if isinstance(results, list):  # the scheduler collects results for its report
         results.append(result)
 
 

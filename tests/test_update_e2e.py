@@ -1,0 +1,180 @@
+"""The scheduled latest-papers update end to end, against the fake GitHub and fake arXiv."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import context_of
+from bot.latest import find_block, parse_rows
+from bot.replies import decode_state
+from bot.scheduler import run_scheduled
+from bot.update_text import LATEST_BRANCH
+from handlers import router
+
+REPO = "octo-org/awesome-lrm-safety"
+CONFIG = """\
+latest:
+  include: [jailbreak, "LLM safety", "reasoning model safety", alignment]
+  exclude: [robot, "control barrier", "autonomous driving"]
+  categories: [cs.CL, cs.CR, cs.AI, cs.LG]
+  max_papers: 3
+  every: 24h
+"""
+README = """\
+# Awesome LRM Safety
+
+## Latest arXiv Papers
+<!-- LATEST_PAPERS_START -->
+
+| Date       | Title                                      | Authors           | Abstract Summary          |
+|------------|--------------------------------------------|-------------------|---------------------------|
+| 2026-11-20 | [Old Jailbreak Study](http://arxiv.org/abs/2611.00010v2) | A. One, B. Two et al. | A long abstract. It goes on. And on. And on again. |
+| 2026-11-19 | [Old Jailbreak Study](http://arxiv.org/abs/2611.00010v1) | A. One, B. Two et al. | A long abstract. It goes on. And on. And on again. |
+| 2026-11-18 | [Alignment Audit of LLMs](http://arxiv.org/abs/2611.00009v1) | C. Three | Alignment audit. |
+
+<!-- LATEST_PAPERS_END -->
+
+## Surveys
+
+- [A Survey of LLM Safety](https://arxiv.org/abs/2412.17686)
+"""
+
+
+def relevant(arxiv, arxiv_id: str, day: int, title: str | None = None) -> None:
+    arxiv.add_paper(arxiv_id, title or f"Jailbreak attacks on reasoning models, part {arxiv_id}",
+                    "We study jailbreak attacks and LLM safety of large reasoning models. More follows.",
+                    ["Ada Lovelace", "Alan Turing", "Grace Hopper"], f"2026-11-{day:02d}", ["cs.CL", "cs.CR"])
+
+
+def off_topic(arxiv, arxiv_id: str, day: int) -> None:
+    arxiv.add_paper(arxiv_id, "Safe navigation for robots with control barrier functions",
+                    "A robot navigation method with safety guarantees using control barrier functions.",
+                    ["R. Obot"], f"2026-11-{day:02d}", ["cs.RO", "eess.SY"])
+
+
+@pytest.fixture
+def repo(fake_github, fake_arxiv):
+    fake_github.add_repo(REPO, {"README.md": README, ".github/paperbot.yml": CONFIG},
+                         collaborators={"maint": "admin"})
+    relevant(fake_arxiv, "2611.00021", 21)
+    relevant(fake_arxiv, "2611.00022", 22)
+    off_topic(fake_arxiv, "2611.00023", 23)
+    relevant(fake_arxiv, "2611.00010", 20)  # already listed (as v1 and v2)
+    return REPO
+
+
+async def run(bot, only=REPO, force=True):
+    ctx = context_of(bot.client.app)
+    return await run_scheduled(ctx, router, only=only, force=force)
+
+
+def table_ids(text: str) -> list[str]:
+    block = find_block(text)
+    return [row.arxiv_id for row in parse_rows(text[block.start:block.end])]
+
+
+async def test_first_run_then_noop_then_newer_papers(bot, repo, fake_github, fake_arxiv):
+    [result] = await run(bot)
+    assert result.ok, result.detail
+    [pull] = fake_github.pulls(REPO)
+    readme = fake_github.file(REPO, "README.md", LATEST_BRANCH)
+    assert table_ids(readme) == ["2611.00022", "2611.00021", "2611.00010"]
+    assert readme.split("<!-- LATEST_PAPERS_END -->")[1] == README.split("<!-- LATEST_PAPERS_END -->")[1]
+    assert readme.split("<!-- LATEST_PAPERS_START -->")[0] == README.split("<!-- LATEST_PAPERS_START -->")[0]
+    archive = fake_github.file(REPO, "articles/README.md", LATEST_BRANCH)
+    assert "2611.00009" in archive and "2611.00009" not in readme.split("<!-- LATEST_PAPERS_END -->")[0].split("START -->")[1]
+    assert "2611.00023" not in readme  # off topic
+    assert "jailbreak" in pull.body.lower()  # why each paper was kept
+    proposed = [p["id"] for p in decode_state(pull.body)["papers"]]
+    assert proposed == ["2611.00022", "2611.00021"]
+
+    writes = len(fake_github.mutating_calls())
+    [again] = await run(bot)
+    assert again.ok and len(fake_github.mutating_calls()) == writes  # no-op rerun: no commit
+
+    relevant(fake_arxiv, "2611.00025", 25)
+    [newer] = await run(bot)
+    assert newer.ok
+    assert [p.number for p in fake_github.pulls(REPO)] == [pull.number]  # updated in place
+    readme = fake_github.file(REPO, "README.md", LATEST_BRANCH)
+    assert table_ids(readme) == ["2611.00025", "2611.00022", "2611.00021"]
+    archive = fake_github.file(REPO, "articles/README.md", LATEST_BRANCH)
+    assert archive.count("2611.00010") == 1 and archive.count("2611.00009") == 1  # archive grows, no repeats
+
+
+async def test_closed_pull_request_is_remembered(bot, repo, fake_github, fake_arxiv):
+    await run(bot)
+    [pull] = fake_github.pulls(REPO)
+    fake_github.close_pull(REPO, pull.number)
+    relevant(fake_arxiv, "2611.00026", 26)
+    [result] = await run(bot)
+    assert result.ok
+    [fresh] = fake_github.pulls(REPO, state="open")
+    readme = fake_github.file(REPO, "README.md", LATEST_BRANCH)
+    assert "2611.00026" in readme and "2611.00021" not in readme and "2611.00022" not in readme
+    assert fresh.number != pull.number
+
+
+async def test_not_due_is_skipped_without_arxiv(bot, repo, fake_github, fake_arxiv):
+    await run(bot)
+    [pull] = fake_github.pulls(REPO)
+    fake_github.merge_pull(REPO, pull.number)
+    calls = len(fake_arxiv.call_log)
+    [result] = await run(bot, force=False)
+    assert result.ok and "not_due" in result.detail
+    assert len(fake_arxiv.call_log) == calls
+
+
+async def test_update_command_permissions(bot, repo, fake_github):
+    issue = fake_github.add_issue(REPO, "refresh please")
+    await bot.comment(REPO, issue, "/update", user="stranger")
+    assert fake_github.pulls(REPO) == []
+    assert "write access" in bot.replies(REPO, issue)[-1]
+    await bot.comment(REPO, issue, "/update", user="maint")
+    assert len(fake_github.pulls(REPO)) == 1
+    assert "2 new relevant paper(s)" in bot.replies(REPO, issue)[-1]
+
+
+async def test_several_installations_and_a_list_without_markers(bot, fake_github, fake_arxiv):
+    relevant(fake_arxiv, "2611.00021", 21)
+    fake_github.add_repo("octo-org/one", {"README.md": README, ".github/paperbot.yml": CONFIG})
+    fake_github.add_repo("octo-org/plain", {"README.md": "# Plain\n\n## Papers\n\n- [x](https://arxiv.org/abs/2401.00001)\n"})
+    other = fake_github.add_installation(account="someone-else", account_type="User")
+    fake_github.add_repo("someone-else/two", {"README.md": README}, installation_id=other.id)
+    results = await run(bot, only=None)
+    assert sorted(r.repository for r in results) == ["octo-org/one", "octo-org/plain", "someone-else/two"]
+    assert all(r.ok for r in results)
+    assert len(fake_github.pulls("octo-org/one")) == 1 and len(fake_github.pulls("someone-else/two")) == 1
+    assert fake_github.pulls("octo-org/plain") == []
+    assert not [c for c in fake_github.mutating_calls() if "/plain/" in c.path]
+
+
+async def test_hostile_title_stays_in_its_cell(bot, repo, fake_github, fake_arxiv):
+    relevant(fake_arxiv, "2611.00027", 27,
+             title="Jailbreak | <img src=x onerror=alert(1)> <!-- LATEST_PAPERS_END --> `code` [x](y)\n## Heading")
+    await run(bot)
+    readme = fake_github.file(REPO, "README.md", LATEST_BRANCH)
+    assert readme.count("<!-- LATEST_PAPERS_END -->") == 1 and readme.count("<!-- LATEST_PAPERS_START -->") == 1
+    assert "<img" not in readme and "\n## Heading" not in readme
+    block = readme.split("<!-- LATEST_PAPERS_START -->")[1].split("<!-- LATEST_PAPERS_END -->")[0]
+    for line in block.splitlines():
+        if line.startswith("| 20"):
+            assert len(line.replace("\\|", "").split("|")) == 6, line
+
+
+async def test_fault_in_the_middle_then_clean_rerun(bot, repo, fake_github):
+    fake_github.fail_next("POST", r"/pulls$", 502, times=5)
+    [failed] = await run(bot)
+    assert not failed.ok
+    assert fake_github.file(REPO, "README.md") == README  # nothing reached the default branch
+    [result] = await run(bot)
+    assert result.ok
+    assert len(fake_github.pulls(REPO)) == 1
+    assert table_ids(fake_github.file(REPO, "README.md", LATEST_BRANCH))[:2] == ["2611.00022", "2611.00021"]
+
+
+async def test_cli_style_failure_when_arxiv_is_down(bot, repo, fake_github, fake_arxiv):
+    fake_arxiv.fail_next(503, times=10)
+    [result] = await run(bot)
+    assert not result.ok and "arXiv" in result.detail
+    assert fake_github.pulls(REPO) == []
