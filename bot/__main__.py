@@ -20,6 +20,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     update = commands.add_parser("update", help="run the latest-papers update once, then exit")
     update.add_argument("--repo", metavar="OWNER/NAME", help="only this repository")
     update.add_argument("--force", action="store_true", help="run even when not due yet")
+    update.add_argument("--readme", type=Path, help="local mode: update this list file in place")
+    update.add_argument("--archive", type=Path, help="local mode: the archive file")
+    update.add_argument("--config", type=Path, help="local mode: a paperbot.yml")
+    add = commands.add_parser("add", help="local mode: add papers to a list file in place")
+    add.add_argument("refs", nargs="+", help="arXiv ids or links")
+    add.add_argument("--readme", type=Path, required=True)
+    add.add_argument("--config", type=Path)
+    add.add_argument("--to", dest="section", help="the section to add to")
+    receive = commands.add_parser("receive", help="run a saved webhook payload through the handlers")
+    receive.add_argument("--event", required=True, help="e.g. issue_comment")
+    receive.add_argument("--payload", type=Path, required=True)
     check = commands.add_parser("check-config", help="validate a .github/paperbot.yml")
     check.add_argument("path", type=Path)
     args = parser.parse_args(argv)
@@ -30,9 +41,87 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_classify(args.readme, args.config, sys.stdin, sys.stdout)
     if args.command == "check-config":
         return check_config(args.path)
+    if args.command == "update" and args.readme:
+        return run_locally("update", args)
     if args.command == "update":
         return update(args.repo, args.force)
+    if args.command == "add":
+        return run_locally("add", args)
+    if args.command == "receive":
+        return receive(args.event, args.payload)
     return serve()
+
+
+def run_locally(command: str, args: argparse.Namespace) -> int:
+    """`add`/`update` on a checkout: exit 0 when the file changed or nothing had to, 1 on failure."""
+    from bot.errors import PaperbotError
+    from bot.local import add_locally, update_locally
+    from bot.logs import configure_logging
+
+    try:
+        settings = Settings.from_env(require_app=False)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.log_format)
+    if not args.readme.is_file():
+        print(f"{args.readme}: no such file", file=sys.stderr)
+        return 2
+    config = args.config or _default_config(args.readme)
+    try:
+        if command == "add":
+            result = add_locally(args.refs, args.readme, settings=settings, config_path=config,
+                                 section=args.section)
+        else:
+            result = update_locally(args.readme, settings=settings, archive=args.archive,
+                                    config_path=config)
+    except PaperbotError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for problem in result.problems:
+        print(f"config: {problem}", file=sys.stderr)
+    print("\n".join(result.lines))
+    print(f"{args.readme}: {'changed' if result.changed else 'unchanged'}")
+    return 0
+
+
+def _default_config(readme: Path) -> Path | None:
+    """`.github/paperbot.yml` of the checkout the list file is in, when there is one."""
+    for folder in [readme.resolve().parent, *readme.resolve().parents]:
+        candidate = folder / ".github" / "paperbot.yml"
+        if candidate.is_file():
+            return candidate
+        if (folder / ".git").exists():
+            break
+    return None
+
+
+def receive(event_name: str, payload_path: Path) -> int:
+    """Replay a saved delivery through the same router the server uses (real GitHub, real arXiv)."""
+    import asyncio
+    import json
+
+    from gidgethub import sansio
+
+    from bot.app import open_context
+    from handlers import router
+
+    settings = _settings_or_exit()
+    if settings is None:
+        return 2
+    try:
+        data = json.loads(payload_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"{payload_path}: cannot read a JSON payload ({exc})", file=sys.stderr)
+        return 2
+    event = sansio.Event(data, event=event_name, delivery_id=f"replay-{payload_path.name}")
+
+    async def run() -> None:
+        async with open_context(settings) as ctx:
+            await router.dispatch(event, ctx)
+
+    asyncio.run(run())
+    return 0
 
 
 def _settings_or_exit() -> Settings | None:

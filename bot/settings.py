@@ -38,15 +38,17 @@ class Settings:
 
     @classmethod
     def from_env(
-        cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+        cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env"),
+        *, require_app: bool = True,
     ) -> Settings:
-        """Build settings from `environ` (default: the process environment) over `.env`."""
+        """Build settings from `environ` (default: the process environment) over `.env`.
+
+        `require_app=False` is local mode (a checkout and arXiv, no GitHub App credentials).
+        """
         values = read_env_file(env_file) if env_file is not None else {}
         values.update(os.environ if environ is None else environ)
         problems: list[str] = []
-        missing = [name for name in ("APP_ID", "WEBHOOK_SECRET") if not values.get(name)]
-        if not values.get("PRIVATE_KEY") and not values.get("PRIVATE_KEY_PATH"):
-            missing.append("PRIVATE_KEY (or PRIVATE_KEY_PATH)")
+        missing = missing_app_settings(values) if require_app else []
         if missing:
             problems.append("missing: " + ", ".join(missing))
         private_key = _private_key(values, problems)
@@ -61,9 +63,9 @@ class Settings:
         if problems:
             raise SettingsError("paperbot cannot start: " + "; ".join(problems))
         return cls(
-            app_id=values["APP_ID"].strip(),
+            app_id=values.get("APP_ID", "").strip(),
             private_key=private_key,
-            webhook_secret=values["WEBHOOK_SECRET"],
+            webhook_secret=values.get("WEBHOOK_SECRET", ""),
             github_api_url=values.get("GITHUB_API_URL", DEFAULT_GITHUB_API_URL).rstrip("/"),
             arxiv_api_url=values.get("ARXIV_API_URL", DEFAULT_ARXIV_API_URL),
             arxiv_min_interval=interval,
@@ -74,6 +76,14 @@ class Settings:
             update_interval=update_interval,
             max_concurrent_jobs=max(1, int(jobs)),
         )
+
+
+def missing_app_settings(values: Mapping[str, str]) -> list[str]:
+    """The GitHub App settings that are missing, by name."""
+    missing = [name for name in ("APP_ID", "WEBHOOK_SECRET") if not values.get(name)]
+    if not values.get("PRIVATE_KEY") and not values.get("PRIVATE_KEY_PATH"):
+        missing.append("PRIVATE_KEY (or PRIVATE_KEY_PATH)")
+    return missing
 
 
 def read_env_file(path: Path) -> dict[str, str]:

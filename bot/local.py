@@ -1,0 +1,111 @@
+"""Local mode: `/add` and the latest-papers update on a checkout, through the bot's own code.
+
+Only arXiv is contacted (in a short event loop of its own); no GitHub App is
+needed. A CI job (see examples/workflows/) runs this and
+opens the pull request with its own token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from bot.additions import AddRequest, plan_additions, render_additions
+from bot.arxiv_client import ArxivClient, SearchQuery
+from bot.config import LatestConfig, parse_config
+from bot.latest import find_block, listed_ids
+from bot.listdoc import parse_list
+from bot.papers import InvalidRef, parse_ref
+from bot.settings import Settings
+from bot.updates import dated_query, default_query, plan_update
+
+LOCAL_USER = "local"
+OUTCOME_WORDS = {
+    "added": "added to «{section}»",
+    "pending": "already proposed",
+    "listed": "already listed at line {line}",
+    "not_found": "not found on arXiv",
+    "invalid": "invalid reference",
+    "unknown_section": "no section matches «{section}»",
+    "no_sections": "the list has no section with paper entries",
+    "pending_limit": "not added: limit reached",
+}
+
+
+@dataclass(frozen=True)
+class LocalResult:
+    changed: bool
+    lines: list[str]  # what to print, one line per paper or step
+    problems: list[str]
+
+
+def _client(settings: Settings) -> ArxivClient:
+    return ArxivClient(settings.arxiv_api_url, min_interval=settings.arxiv_min_interval,
+                       timeout=settings.arxiv_timeout)
+
+
+def _read(path: Path | None) -> str | None:
+    """Bytes as they are (no newline translation), so untouched lines stay byte for byte."""
+    if path is None or not path.exists():
+        return None
+    return path.read_bytes().decode("utf-8")
+
+
+def add_locally(refs: Sequence[str], readme: Path, *, settings: Settings,
+                      config_path: Path | None = None, section: str | None = None) -> LocalResult:
+    config, problems = parse_config(_read(config_path))
+    text = _read(readme) or ""
+    requests = []
+    for raw in refs:
+        try:
+            requests.append(AddRequest(raw, parse_ref(raw), section))
+        except InvalidRef as exc:
+            requests.append(AddRequest(raw, None, section, str(exc)))
+    doc = parse_list(text)
+    wanted = [r.ref for r in requests if r.ref and not doc.find_paper(r.ref.arxiv_id)]
+    fetched = asyncio.run(_client(settings).fetch(wanted)) if wanted else {}
+    added, outcomes = plan_additions(doc, requests, fetched, [], config=config,
+                                     requested_by=LOCAL_USER, issue=0)
+    papers = {p.arxiv_id: p for p in fetched.values() if p is not None}
+    new_text = render_additions(text, added, papers, config) if added else text
+    if new_text != text:
+        readme.write_bytes(new_text.encode("utf-8"))
+    lines = []
+    for outcome in outcomes:
+        where = outcome.section.heading if outcome.section else (outcome.request.section or "")
+        lines.append(f"{outcome.request.raw}: "
+                     + OUTCOME_WORDS[outcome.kind].format(section=where, line=outcome.line))
+    return LocalResult(new_text != text, lines, problems)
+
+
+def update_locally(readme: Path, *, settings: Settings, archive: Path | None = None,
+                         config_path: Path | None = None, now: datetime | None = None) -> LocalResult:
+    config, problems = parse_config(_read(config_path))
+    latest = config.latest or LatestConfig()
+    archive = archive or readme.parent / latest.archive
+    text = _read(readme) or ""
+    block = find_block(text)
+    if block is None:
+        return LocalResult(False, [f"{readme}: no LATEST_PAPERS markers; nothing to update"], problems)
+    archive_text = _read(archive)
+    doc = parse_list(text)
+    now = now or datetime.now(UTC)
+    query = latest.query or default_query(latest, doc.sections[0].heading if doc.sections else "")
+    newest = block.meta.get("newest")
+    since = date.fromisoformat(newest) if newest else None
+    search = SearchQuery(dated_query(query, since, now), max_results=min(100, latest.max_papers * 3))
+    candidates = asyncio.run(_client(settings).search(search))
+    plan = plan_update(text, archive_text, candidates, latest=latest, doc=doc,
+                       known_ids=listed_ids(text, archive_text or ""), now=now)
+    lines = [f"kept {k.paper.arxiv_id} ({k.relevance.score:.2f}): {k.paper.title}" for k in plan.kept]
+    lines.append(f"{len(plan.kept)} new, {plan.dropped} off-topic skipped")
+    if not plan.kept:
+        return LocalResult(False, lines, problems)
+    readme.write_bytes(plan.readme.encode("utf-8"))
+    if plan.archive is not None:
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        archive.write_bytes(plan.archive.encode("utf-8"))
+    return LocalResult(True, lines, problems)
