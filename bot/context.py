@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+from cachetools import LRUCache
 
 from bot.arxiv_client import ArxivClient
 from bot.github import GitHubApp, Repository
@@ -24,6 +27,20 @@ class Context:
     # Weak values: a lock lives exactly as long as someone holds or awaits it.
     _locks: weakref.WeakValueDictionary[str, asyncio.Lock] = field(
         default_factory=weakref.WeakValueDictionary)
+
+    # Recent commands per (repository, user), for the commands-per-hour limit.
+    _recent: LRUCache[tuple[str, str], dict[str, float]] = field(
+        default_factory=lambda: LRUCache(maxsize=20_000))
+
+    def allow_command(self, repository: str, user: str, key: str, per_hour: int) -> bool:
+        """Count command `key` once; False when `user` already sent `per_hour` others this hour."""
+        now = time.monotonic()
+        recent = {k: t for k, t in self._recent.get((repository, user), {}).items() if now - t < 3600}
+        allowed = key in recent or len(recent) < per_hour
+        if allowed:
+            recent.setdefault(key, now)
+        self._recent[(repository, user)] = recent
+        return allowed
 
     async def repository(self, payload: dict[str, Any]) -> Repository:
         gh = await self.github.installation_api(int(payload["installation"]["id"]))

@@ -31,12 +31,27 @@ _RETRY_STATUSES = {500, 502, 503, 504}
 
 
 class GitHubAPI(gh_aiohttp.GitHubAPI):
-    """gidgethub's client with bounded retries on 5xx, timeouts and secondary rate limits."""
+    """gidgethub's client with bounded retries on 5xx, timeouts and secondary rate limits.
+
+    Mutating requests of one installation go one at a time (`write_lock`), as GitHub asks of
+    integrations to stay clear of its secondary rate limits.
+    """
 
     retry_base_delay = 1.0
 
+    def __init__(self, *args: Any, write_lock: asyncio.Lock | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._write_lock = write_lock
+
     async def _request(self, method: str, url: str, headers: Mapping[str, str],
                        body: bytes = b"") -> tuple[int, Mapping[str, str], bytes]:
+        if method != "GET" and self._write_lock is not None:
+            async with self._write_lock:
+                return await self._send(method, url, headers, body)
+        return await self._send(method, url, headers, body)
+
+    async def _send(self, method: str, url: str, headers: Mapping[str, str],
+                    body: bytes) -> tuple[int, Mapping[str, str], bytes]:
         for attempt in range(1, MAX_RETRIES + 1):
             try:
                 return await super()._request(method, url, headers, body)
@@ -96,11 +111,15 @@ class GitHubApp:
         self.base_url = base_url
         self._tokens: dict[int, tuple[str, float]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
+        self._write_locks: dict[int, asyncio.Lock] = {}
         self._etag_cache: LRUCache[str, Any] = LRUCache(maxsize=500)
 
-    def api(self, token: str | None = None) -> GitHubAPI:
+    def api(self, token: str | None = None, installation_id: int | None = None) -> GitHubAPI:
+        lock = None
+        if installation_id is not None:
+            lock = self._write_locks.setdefault(installation_id, asyncio.Lock())
         return GitHubAPI(self.session, USER_AGENT, oauth_token=token, cache=self._etag_cache,
-                         base_url=self.base_url)
+                         base_url=self.base_url, write_lock=lock)
 
     def app_api(self) -> GitHubAPI:
         """A client that authenticates as the app itself (JWT), for /app endpoints."""
@@ -125,7 +144,7 @@ class GitHubApp:
             return answer["token"]
 
     async def installation_api(self, installation_id: int) -> GitHubAPI:
-        return self.api(await self.installation_token(installation_id))
+        return self.api(await self.installation_token(installation_id), installation_id)
 
     def forget_token(self, installation_id: int) -> None:
         self._tokens.pop(installation_id, None)

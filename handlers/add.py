@@ -45,6 +45,8 @@ REMOVE_NOT_ALLOWED = "Only people with write access may `/remove` papers (@{user
 ADD_NOT_ALLOWED = "This list accepts `/add` from collaborators only; a maintainer can add it for you."
 UNEXPECTED = ("paperbot hit an unexpected error and changed nothing; the maintainers of this "
               "app can find the details in their logs under delivery `{delivery}`.")
+TOO_MANY_COMMANDS = ("@{user}, you have sent {limit} commands here in the last hour, the most this "
+                     "list allows; please try again later.")
 CONFIG_PROBLEMS = "Problems in `{config}` (defaults were used):"
 
 
@@ -96,9 +98,14 @@ async def run_paper_commands(ctx: Context, payload: dict[str, Any], source: Comm
     async with ctx.serialised(repo.full_name):
         try:
             reply = await _apply_with_retries(ctx, repo, source, commands)
+        except PaperbotError as exc:
+            # No "answered" marker: a redelivery of this comment should try again.
+            await repo.comment(source.issue, str(exc))
+            return
         except Exception:
             log.exception("/add failed on %s#%d", repo.full_name, source.issue)
-            reply = UNEXPECTED.format(delivery=delivery_id.get())
+            await repo.comment(source.issue, UNEXPECTED.format(delivery=delivery_id.get()))
+            return
         if reply is not None:
             await repo.comment(source.issue, f"{reply}\n\n{reply_marker(source.key)}")
 
@@ -112,8 +119,6 @@ async def _apply_with_retries(ctx: Context, repo: Repository, source: CommandSou
             log.info("conflict on %s (attempt %d): %s", repo.full_name, attempt, exc)
             if attempt == MAX_ATTEMPTS:
                 raise
-        except PaperbotError as exc:
-            return str(exc)
     return None
 
 
@@ -130,6 +135,8 @@ async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSo
         log.info("already answered %s on #%d; nothing to do", source.key, source.issue)
         return None
     config, problems = parse_config(config_file.text if config_file else None)
+    if not ctx.allow_command(repo.full_name, source.sender, source.key, config.limits.commands_per_hour):
+        return TOO_MANY_COMMANDS.format(user=source.sender, limit=config.limits.commands_per_hour)
     notes = [CONFIG_PROBLEMS.format(config=CONFIG_PATH) + "\n" + "\n".join(f"- {p}" for p in problems)
              ] if problems else []
     adds = any(c.name == "add" for c in commands)

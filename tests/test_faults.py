@@ -1,0 +1,84 @@
+"""Upstream faults: retry where it helps (bounded), reply clearly where it does not, and converge."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.arxiv_client import ARXIV_DOWN
+from bot.replies import ADDITIONS_BRANCH, decode_state
+from tests.test_add_e2e import LIST, REPO, seed_papers
+
+
+@pytest.fixture
+def repo(fake_github, fake_arxiv):
+    fake_github.add_repo(REPO, {"README.md": LIST}, collaborators={"maint": "admin"})
+    seed_papers(fake_arxiv)
+    return REPO
+
+
+def assert_added_once(fake_github, bot, issue: int, arxiv_id: str = "2502.05206") -> None:
+    [pull] = fake_github.pulls(REPO)
+    assert [p["id"] for p in decode_state(pull.body)["papers"]] == [arxiv_id]
+    assert fake_github.file(REPO, "README.md", ADDITIONS_BRANCH).count(arxiv_id) == 1
+    answered = [r for r in bot.replies(REPO, issue) if "paperbot:reply" in r]
+    assert len(answered) == 1 and "added to" in answered[0]
+
+
+GITHUB_FAULTS = [
+    ("PUT", r"/contents/README\.md$", 502, None),
+    ("POST", r"/pulls$", 503, None),
+    ("POST", r"/git/refs$", 500, None),
+    ("GET", r"/contents/README\.md$", 502, None),
+    ("POST", r"/pulls$", 403, {"retry-after": "0"}),
+    ("GET", r"/pulls$", 429, {"retry-after": "0"}),
+    ("PUT", r"/contents/README\.md$", 409, None),  # the file changed under us: re-read, retry
+    ("POST", r"/pulls$", 422, None),  # "a pull request already exists": find it, retry
+]
+
+
+@pytest.mark.parametrize(("method", "path", "status", "headers"), GITHUB_FAULTS)
+async def test_transient_github_faults_are_retried(bot, repo, fake_github, method, path, status, headers):
+    fake_github.fail_next(method, path, status, times=1, headers=headers)
+    issue = fake_github.add_issue(REPO, "add")
+    await bot.comment(REPO, issue, "/add 2502.05206")
+    assert_added_once(fake_github, bot, issue)
+
+
+async def test_persistent_github_failure_replies_then_a_redelivery_converges(bot, repo, fake_github):
+    fake_github.fail_next("PUT", r"/contents/README\.md$", 500, times=3)
+    issue = fake_github.add_issue(REPO, "add")
+    _, payload = await bot.comment(REPO, issue, "/add 2502.05206")
+    [failure] = bot.replies(REPO, issue)
+    assert "changed nothing" in failure and "paperbot:reply" not in failure
+    await bot.deliver("issue_comment", payload)  # GitHub's "Redeliver" button
+    assert_added_once(fake_github, bot, issue)
+    await bot.deliver("issue_comment", payload)
+    assert len(fake_github.pulls(REPO)) == 1 and len(bot.replies(REPO, issue)) == 2
+
+
+@pytest.mark.parametrize("fault", [503, 429, "rate-exceeded-200", "timeout", "empty"])
+async def test_transient_arxiv_faults_are_retried(bot, repo, fake_github, fake_arxiv, fault):
+    fake_arxiv.hang_seconds = 3  # longer than the client's 2 s timeout in tests
+    fake_arxiv.fail_next(fault, times=1)
+    issue = fake_github.add_issue(REPO, "add")
+    await bot.comment(REPO, issue, "/add 2502.05206")
+    assert_added_once(fake_github, bot, issue)
+
+
+async def test_arxiv_outage_changes_nothing_and_says_so(bot, repo, fake_github, fake_arxiv):
+    fake_arxiv.fail_next(503, times=10)
+    issue = fake_github.add_issue(REPO, "add")
+    _, payload = await bot.comment(REPO, issue, "/add 2502.05206")
+    assert bot.replies(REPO, issue) == [ARXIV_DOWN]
+    assert fake_github.pulls(REPO) == [] and ADDITIONS_BRANCH not in fake_github.branches(REPO)
+    fake_arxiv.faults.clear()
+    await bot.deliver("issue_comment", payload)
+    assert_added_once(fake_github, bot, issue)
+
+
+async def test_expired_token_is_refreshed(bot, repo, fake_github):
+    issue = fake_github.add_issue(REPO, "add")
+    await bot.comment(REPO, issue, "/add 2502.05206")
+    tokens = len(fake_github.calls("POST", "/access_tokens"))
+    await bot.comment(REPO, issue, "/add 2501.00001")
+    assert len(fake_github.calls("POST", "/access_tokens")) == tokens  # cached
