@@ -1,0 +1,196 @@
+"""How well do entries written from metadata match the shape of the entries a list already has?
+
+For each list, five folds of its arXiv entries are hidden in turn (the whole block is removed); the
+format of each hidden entry's section is learned from what remains, the paper is rendered from its
+metadata (title and id from the record; authors as arXiv would give them, i.e. the ones the entry
+shows), and the shape of the rendered entry is compared with the original's:
+  exact:    letters and digits collapsed, every other character compared;
+  no-extra: the same after dropping badges, emoji and code/project links (arXiv cannot tell them);
+  core:     those dropped, then all text collapsed: lines, markers, emphasis, links, tags, columns.
+Also prints parse+insert time on the largest list file and on a synthetic 50,000-entry list.
+
+    .venv/bin/python benchmarks/format_shape.py [DATA_DIR]
+
+DATA_DIR holds `lists/*.jsonl` and `lists/raw/` (the shared data set) or `lists/*.jsonl.gz` and
+the raw files beside them (tests/fixtures); default: /work/shared/data if present, else tests/fixtures.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import sys
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.entryformat import learn_format  # noqa: E402
+from bot.entryshape import core_shape, strict_shape  # noqa: E402
+from bot.listdoc import Entry, ListDocument, Section, insert_entries, parse_list  # noqa: E402
+from bot.papers import Paper  # noqa: E402
+from bot.render import render_entry  # noqa: E402
+
+FOLDS = 5
+ABSTRACT = "We study how large models fail. We propose a method and evaluate it on three benchmarks."
+
+
+def data_dir(argv: list[str]) -> Path:
+    if len(argv) > 1:
+        return Path(argv[1])
+    shared = Path("/work/shared/data")
+    return shared if shared.is_dir() else ROOT / "tests" / "fixtures"
+
+
+def load_lists(base: Path) -> dict[str, list[dict]]:
+    folder = base / "lists"
+    out = {}
+    for path in sorted(folder.glob("*.jsonl*")):
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as handle:
+            out[path.name.split(".jsonl")[0]] = [json.loads(line) for line in handle]
+    return out
+
+
+def raw_path(base: Path, name: str, source_file: str) -> Path:
+    raw = base / "lists" / "raw" if (base / "lists" / "raw").is_dir() else base / "lists"
+    return raw / f"{name}.md" if source_file == "README.md" else raw / name / source_file
+
+
+def paper_from(record: dict, entry: Entry) -> Paper:
+    """The metadata arXiv would return: real title and id; the authors the entry shows."""
+    return Paper(record["arxiv_id"], 1, record["title"], authors_shown(entry.text), ABSTRACT,
+                 published_of(record["arxiv_id"], entry.text), date(2026, 1, 1))
+
+
+def authors_shown(block: str) -> tuple[str, ...]:
+    lines = block.split("\n")
+    candidates = re.findall(r"(?<![*\w])\*([^*]{3,}?)\*(?!\*)", block)
+    candidates += [re.sub(r"^\s*[-*+]\s+", "", ln) for ln in lines[1:2] if re.match(r"^\s+[-*+]\s", ln)]
+    for text in candidates:
+        if "," in text or " and " in text or "et al" in text or len(text.split()) in (2, 3):
+            names = [n.strip(" .") for n in re.split(r",|\band\b", re.sub(r"\bet al\.?", "", text))]
+            names = [n for n in names if n]
+            extra = ("Extra Author", "Other Author", "Third Author") if "et al" in text else ()
+            if names:
+                return (*names, *extra)
+    return ("Ada Lovelace", "Alan Turing", "Grace Hopper")
+
+
+def published_of(arxiv_id: str, block: str) -> date:
+    full = re.search(r"(20\d{2})[./-](\d{2})[./-](\d{2})", block)
+    if full and full[1][2:] + full[2] == arxiv_id[:4]:
+        return date(int(full[1]), int(full[2]), int(full[3]))
+    yy, mm = int(arxiv_id[:2]), int(arxiv_id[2:4]) if arxiv_id[:4].isdigit() else (20, 1)
+    return date(2000 + yy, max(1, min(mm, 12)), 15)
+
+
+def hide(text: str, doc: ListDocument, hidden: list[Entry]) -> str:
+    """The text without the hidden blocks and the blank lines that separated them."""
+    lines = text.split("\n")
+    doomed = set()
+    for section in doc.sections:
+        entries = section.entries
+        for k, entry in enumerate(entries):
+            if entry not in hidden:
+                continue
+            first, end = entry.first_line, entry.end_line
+            nxt = entries[k + 1] if k + 1 < len(entries) else None
+            if nxt and 0 < nxt.first_line - end <= 2 and not "".join(lines[end : nxt.first_line]).strip():
+                end = nxt.first_line
+            doomed.update(range(first, end))
+    return "\n".join(line for i, line in enumerate(lines) if i not in doomed)
+
+
+def measure_file(text: str, records: list[dict]) -> list[tuple[bool, bool, bool]]:
+    doc = parse_list(text)
+    by_line = {e.first_line: (s, e) for s in doc.sections for e in s.entries}
+    targets = []
+    seen = set()
+    for record in records:
+        hit = by_line.get(record["line_number"] - 1)
+        if hit and record["arxiv_id"] in hit[1].arxiv_ids and hit[1].first_line not in seen:
+            seen.add(hit[1].first_line)
+            targets.append((record, hit[0], hit[1]))
+    results = []
+    for fold in range(FOLDS):
+        hidden = [t for i, t in enumerate(targets) if i % FOLDS == fold]
+        if not hidden:
+            continue
+        remaining = parse_list(hide(text, doc, [e for _, _, e in hidden]))
+        formats: dict[tuple[str, ...], object] = {}
+        for record, section, entry in hidden:
+            own = next((s for s in remaining.sections if s.path == section.path), None)
+            if own is None:
+                continue
+            fmt = formats.get(own.path) or formats.setdefault(own.path, learn_format(own))
+            rendered = render_entry(fmt, paper_from(record, entry))  # type: ignore[arg-type]
+            results.append((strict_shape(rendered) == strict_shape(entry.text),
+                            strict_shape(rendered, drop_extras=True)
+                            == strict_shape(entry.text, drop_extras=True),
+                            core_shape(rendered) == core_shape(entry.text)))
+    return results
+
+
+def timing(base: Path, lists: dict[str, list[dict]]) -> None:
+    files = {raw_path(base, name, r["source_file"]) for name, recs in lists.items() for r in recs}
+    largest = max(files, key=lambda p: len(parse_list(p.read_text(encoding="utf-8")).arxiv_ids()))
+    elapsed = best_ms(largest.read_text(encoding="utf-8"))
+    print(f"parse+insert, largest list file ({largest.name}): {elapsed:.1f} ms")
+    lines = ["# Papers", "", "## Attacks", ""]
+    for i in range(50_000):
+        month = i % 12 + 1
+        url = f"https://arxiv.org/abs/25{month:02d}.{i:05d}"
+        lines.append(f"- [2025/{month:02d}] **[Paper {i}: a study of things]({url})** "
+                     "![LLM](https://img.shields.io/badge/LLM-589cf4)")
+    print(f"parse+insert, synthetic 50,000-entry list: {best_ms(chr(10).join(lines) + chr(10)):.1f} ms")
+
+
+def best_ms(text: str, runs: int = 3) -> float:
+    day = date(2025, 12, 1)
+    paper = Paper("2512.00001", 1, "A new paper", ("A Author",), ABSTRACT, day, day)
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        doc = parse_list(text)
+        sections: list[Section] = doc.paper_sections()
+        insert_entries(doc, [(sections[-1], paper)])
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
+def _row(counts: list[int]) -> str:
+    n = max(1, counts[0])
+    return f"{counts[0]:8} " + " ".join(f"{c / n:8.3f}" for c in counts[1:])
+
+
+def main(argv: list[str]) -> None:
+    base = data_dir(argv)
+    lists = load_lists(base)
+    print(f"data: {base}\n")
+    print(f"{'list':45} {'entries':>8} {'exact':>8} {'no-extra':>8} {'core':>8}")
+    totals = [0, 0, 0, 0]
+    shares: list[list[float]] = []
+    for name, records in lists.items():
+        per_file = defaultdict(list)
+        for record in records:
+            per_file[record["source_file"]].append(record)
+        results = []
+        for source, recs in per_file.items():
+            results += measure_file(raw_path(base, name, source).read_text(encoding="utf-8"), recs)
+        counts = [len(results)] + [sum(r[k] for r in results) for k in range(3)]
+        totals = [a + b for a, b in zip(totals, counts, strict=True)]
+        shares.append([c / max(1, counts[0]) for c in counts[1:]])
+        print(f"{name:45} " + _row(counts))
+    print(f"{'overall (entries pooled)':45} " + _row(totals))
+    means = [sum(column) / max(1, len(shares)) for column in zip(*shares, strict=True)]
+    print(f"{'overall (mean of lists)':45} {len(shares):8} " + " ".join(f"{m:8.3f}" for m in means) + "\n")
+    timing(base, lists)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,284 @@
+"""The list as data: sections, their entries, and edits that leave every other byte alone.
+
+`parse_list` reads a Markdown paper list (headings, bullets, numbered items, tables, `<details>`
+folds); `insert_entries` writes papers the way their sections already write entries and puts them
+where those sections put new ones; `remove_entry` takes a paper's entry out. Line endings (`\\n` or
+`\\r\\n`), a final newline or its absence, and a byte-order mark are kept. Pure.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from bot.entryformat import DEFAULT_FORMAT, EntryFormat, anchor_entries, learn_format
+from bot.entrypieces import arxiv_ids_in
+from bot.entrytitle import entry_title
+from bot.listscan import Block, is_paper_text, scan_lines
+from bot.papers import Paper, find_arxiv_ids, normalise_id
+from bot.render import render_entry
+
+
+@dataclass(frozen=True)
+class Entry:
+    first_line: int  # 0-based index of the entry's first line in the document
+    end_line: int  # exclusive
+    text: str  # the raw block (lines joined with "\n", no trailing newline)
+    arxiv_ids: tuple[str, ...]  # ids without version found in the block
+    title: str  # best-effort plain-text title of the paper ("" if unknown)
+    kind: str = "list_item"  # "list_item" | "table_row" | "details" | "paragraph"
+    columns: tuple[str, ...] = ()  # table rows: the header cells, plain text
+    separator: str = ""  # table rows: the raw separator row under the header
+    is_paper: bool = False  # links an arXiv id or a paper host, or reads as a title
+
+    def __getattr__(self, name: str) -> str:
+        # Parsed entries work their title out on first use: most callers never read most titles,
+        # and it is half of a large list's parse time.
+        if name != "title" or "text" not in self.__dict__:
+            raise AttributeError(name)
+        title = entry_title(self.text, self.kind, self.columns)
+        self.__dict__["title"] = title
+        return title
+
+    @property
+    def paper_id(self) -> str:
+        """The paper the entry is about: the first id on its first line, else the first in it."""
+        on_first_line = find_arxiv_ids(self.text.split("\n", 1)[0])
+        if on_first_line:
+            return normalise_id(on_first_line[0])
+        return self.arxiv_ids[0] if self.arxiv_ids else ""
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str  # plain text
+    level: int  # 1..6
+    path: tuple[str, ...]  # headings from the top, ending with this one
+    line: int  # 0-based line of the heading
+    end_line: int  # exclusive: where the next heading of any level starts
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class ListDocument:
+    text: str
+    sections: tuple[Section, ...]
+    latest_block: tuple[int, int] | None = None  # lines of the LATEST_PAPERS block, markers included
+    latest_entries: tuple[Entry, ...] = field(default=(), repr=False)
+
+    def paper_sections(self) -> list[Section]:
+        """Sections holding at least one paper entry: the candidates for `/add`."""
+        return [s for s in self.sections if any(e.is_paper for e in s.entries)]
+
+    def find_paper(self, arxiv_id: str) -> list[int]:
+        """1-based lines where the id appears in any link form or version, anywhere in the file."""
+        pattern = id_pattern(arxiv_id)
+        starts = self._line_starts
+        return sorted({bisect.bisect_right(starts, m.start()) for m in pattern.finditer(self.text)})
+
+    def arxiv_ids(self) -> set[str]:
+        return set(arxiv_ids_in(self.text))
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [0] + [m.end() for m in re.finditer("\n", self.text)]
+
+
+def id_pattern(arxiv_id: str) -> re.Pattern[str]:
+    """The id, with or without version, not inside a longer number (`arXiv.` DOI prefix allowed)."""
+    bare = normalise_id(re.sub(r"^arxiv:", "", arxiv_id.strip(), flags=re.IGNORECASE))
+    return re.compile(rf"(?:(?<=arxiv\.)|(?<![\w.\-]))(?:{re.escape(bare)})(?:v\d+)?(?![\d])",
+                      re.IGNORECASE)
+
+
+def parse_list(text: str) -> ListDocument:
+    lines = _content_lines(text)
+    scan = scan_lines(lines)
+    entries = [_entry(lines, block) for block in scan.blocks]
+    latest = tuple(e for e, b in zip(entries, scan.blocks, strict=True) if b.latest)
+    body = [e for e, b in zip(entries, scan.blocks, strict=True) if not b.latest]
+    sections: list[Section] = []
+    stack: list[tuple[int, str]] = []
+    position = 0
+    headings = scan.headings
+    for index, heading in enumerate(headings):
+        end = headings[index + 1].line if index + 1 < len(headings) else len(lines)
+        while stack and stack[-1][0] >= heading.level:
+            stack.pop()
+        stack.append((heading.level, heading.text))
+        while position < len(body) and body[position].first_line < heading.line:
+            position += 1
+        own = []
+        while position < len(body) and body[position].first_line < end:
+            own.append(body[position])
+            position += 1
+        sections.append(Section(heading.text, heading.level, tuple(t for _, t in stack),
+                                heading.line, end, _without_prose(own)))
+    return ListDocument(text, tuple(sections), scan.latest, latest)
+
+
+def _content_lines(text: str) -> list[str]:
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+    if lines and lines[0].startswith("\ufeff"):
+        lines[0] = lines[0][1:]
+    return lines
+
+
+def _entry(lines: list[str], block: Block) -> Entry:
+    text = "\n".join(lines[block.first : block.end])
+    separator = lines[block.separator] if block.separator >= 0 else ""
+    ids = tuple(arxiv_ids_in(text))
+    entry = object.__new__(Entry)  # what Entry(...) builds, without the frozen __init__'s cost
+    entry.__dict__.update(first_line=block.first, end_line=block.end, text=text, arxiv_ids=ids,
+                          kind=block.kind, columns=block.columns, separator=separator,
+                          is_paper=is_paper_text(text, ids, block.kind))  # title: on first use
+    return entry
+
+
+def _without_prose(entries: list[Entry]) -> tuple[Entry, ...]:
+    """Paragraphs are entries only in a section made of paper paragraphs (no list or table of papers)."""
+    structured = [e for e in entries if e.kind != "paragraph"]
+    paper_paragraphs = [e for e in entries if e.kind == "paragraph" and e.arxiv_ids]
+    if len(paper_paragraphs) >= 2 and not any(e.is_paper for e in structured):
+        return tuple(e for e in entries if e.kind != "paragraph" or e.arxiv_ids)
+    return tuple(structured)
+
+
+def insert_entries(doc: ListDocument, additions: Sequence[tuple[Section, Paper]]) -> str:
+    """The new text with each paper written in its section's format where that section adds entries."""
+    if not additions:
+        return doc.text
+    groups: dict[int, tuple[Section, list[Paper]]] = {}
+    for section, paper in additions:
+        own = _own_section(doc, section)
+        groups.setdefault(own.line, (own, []))[1].append(paper)
+    inserts = sorted((_placement(doc, section, papers) for section, papers in groups.values()),
+                     key=lambda item: item[0])
+    raw = doc.text.split("\n")
+    cr = "\r" if doc.text.count("\r\n") * 2 > doc.text.count("\n") else ""
+    ends_with_newline = doc.text.endswith("\n")
+    content_count = len(raw) - 1 if ends_with_newline else len(raw)
+    out: list[str] = []
+    previous = 0
+    for index, new_lines in inserts:
+        out.extend(raw[previous:index])
+        if index >= content_count and not ends_with_newline:  # appending after an unterminated last line
+            out[-1] += cr
+            out.extend(line + cr for line in new_lines[:-1])
+            out.append(new_lines[-1])
+        else:
+            out.extend(line + cr for line in new_lines)
+        previous = index
+    out.extend(raw[previous:])
+    return "\n".join(out)
+
+
+def _own_section(doc: ListDocument, section: Section) -> Section:
+    for own in doc.sections:
+        if own.line == section.line and own.heading == section.heading:
+            return own
+    same_path = [s for s in doc.sections if s.path == section.path]
+    if len(same_path) == 1:
+        return same_path[0]
+    raise ValueError(f"section not in this document: {' > '.join(section.path)}")
+
+
+def _placement(doc: ListDocument, section: Section, papers: list[Paper]) -> tuple[int, list[str]]:
+    anchors = anchor_entries(section.entries)
+    fmt = learn_format(section) if anchors else _borrowed_format(doc, section)
+    ordered = sorted(papers, key=lambda p: (p.published, p.arxiv_id))
+    if fmt.newest_first:
+        ordered.reverse()
+    blocks = [render_entry(fmt, p, number=_number(fmt, k, len(ordered))).split("\n")
+              for k, p in enumerate(ordered)]
+    gap = [""] * fmt.gap
+    new_lines: list[str] = []
+    if not anchors:
+        index, before, after = _empty_section_spot(doc, section)
+        for k, block in enumerate(blocks):
+            new_lines.extend((gap if k else []) + block)
+        return index, before + new_lines + after
+    if fmt.newest_first:
+        for block in blocks:
+            new_lines.extend(block + gap)
+        return anchors[0].first_line, new_lines
+    for block in blocks:
+        new_lines.extend(gap + block)
+    return anchors[-1].end_line, new_lines
+
+
+def _number(fmt: EntryFormat, k: int, count: int) -> int | None:
+    if not fmt.numbering:
+        return None
+    first, last, step = fmt.numbering
+    if step == 0:
+        return first
+    return first + (count - k) if step < 0 else last + 1 + k
+
+
+def _borrowed_format(doc: ListDocument, section: Section) -> EntryFormat:
+    """A section without entries writes like the nearest paper section (a table row cannot be borrowed)."""
+    candidates = sorted(doc.paper_sections(),
+                        key=lambda s: (s.path[:-1] != section.path[:-1], abs(s.line - section.line)))
+    for other in candidates:
+        fmt = learn_format(other)
+        if fmt.kind != "table_row":
+            return EntryFormat(fmt.kind, fmt.lines, fmt.url_form, fmt.authors, fmt.venue, gap=fmt.gap,
+                               numbering=(0, 0, 1) if fmt.numbering else None)
+    return DEFAULT_FORMAT
+
+
+def _empty_section_spot(doc: ListDocument, section: Section) -> tuple[int, list[str], list[str]]:
+    """After the heading and its introduction, with blank lines around the new entries."""
+    lines = _content_lines(doc.text)
+    last = section.line
+    for index in range(section.line + 1, min(section.end_line, len(lines))):
+        if lines[index].strip():
+            last = index
+    before = [""] if last > section.line else []
+    after = [""] if last + 1 < len(lines) and lines[last + 1].strip() else []
+    return last + 1, before, after
+
+
+def remove_entry(text: str, arxiv_id: str, *, include_latest: bool = False) -> str:
+    """Drops every entry block about that paper, with the blank lines that separated it; the LATEST
+    block is left to its own updater unless `include_latest`."""
+    doc = parse_list(text)
+    target = normalise_id(re.sub(r"^arxiv:", "", arxiv_id.strip(), flags=re.IGNORECASE))
+    groups = [list(s.entries) for s in doc.sections]
+    if include_latest:
+        groups.append(list(doc.latest_entries))
+    raw = text.split("\n")
+    doomed = [_removal_span(entries, k, raw) for entries in groups
+              for k, entry in enumerate(entries) if entry.paper_id == target]
+    if not doomed:
+        return text
+    keep = [True] * len(raw)
+    for first, end in doomed:
+        keep[first:end] = [False] * (end - first)
+    out = [line for line, kept in zip(raw, keep, strict=True) if kept]
+    if not text.endswith("\n") and out and not keep[-1]:
+        out[-1] = out[-1].removesuffix("\r")
+    return "\n".join(out)
+
+
+def _removal_span(entries: list[Entry], k: int, raw: list[str]) -> tuple[int, int]:
+    """The entry's lines, plus the blank lines that separate it from a neighbouring entry."""
+    entry = entries[k]
+    after = entries[k + 1] if k + 1 < len(entries) else None
+    before = entries[k - 1] if k else None
+    if after and _blank_gap(raw, entry.end_line, after.first_line):
+        return entry.first_line, after.first_line
+    if before and _blank_gap(raw, before.end_line, entry.first_line):
+        return before.end_line, entry.end_line
+    return entry.first_line, entry.end_line
+
+
+def _blank_gap(raw: list[str], start: int, end: int) -> bool:
+    return 0 < end - start <= 2 and all(not line.strip() for line in raw[start:end])
