@@ -34,7 +34,7 @@ class Settings:
     log_format: str = "text"
     log_level: str = "INFO"
     update_interval: float | None = None  # seconds; None: no periodic loop in the server
-    max_concurrent_jobs: int = 8
+    max_concurrent_jobs: int = 32
 
     @classmethod
     def from_env(
@@ -55,7 +55,7 @@ class Settings:
         interval = _float(values, "ARXIV_MIN_INTERVAL", 3.0, problems)
         timeout = _float(values, "ARXIV_TIMEOUT", 30.0, problems)
         port = _float(values, "PORT", 3000, problems)
-        jobs = _float(values, "MAX_CONCURRENT_JOBS", 8, problems)
+        jobs = _float(values, "MAX_CONCURRENT_JOBS", 32, problems)
         update_interval = None
         if values.get("UPDATE_INTERVAL"):
             duration = parse_duration(values["UPDATE_INTERVAL"], "UPDATE_INTERVAL", problems)
