@@ -166,12 +166,44 @@ def serve() -> int:
 
     from bot.app import create_app
 
+    try:
+        Settings.from_env()
+    except SettingsError as exc:
+        if not exc.missing:
+            print(exc, file=sys.stderr)
+            return 2
+        if not setup_mode(exc.missing):
+            return 2
     settings = _settings_or_exit()
     if settings is None:
         return 2
     web.run_app(create_app(settings), port=settings.port, print=None,
                 shutdown_timeout=25.0, handle_signals=True)
     return 0
+
+
+def setup_mode(missing: list[str]) -> bool:
+    """Serve the setup page until credentials are saved to `.env`; True when they were."""
+    import asyncio
+    import logging
+    import os
+
+    from bot.settings import DEFAULT_GITHUB_API_URL, read_env_file
+    from bot.setup import create_setup_app, run_until_configured
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    values = {**read_env_file(Path(".env")), **os.environ}
+    manifest = next((p for p in (Path("app.yml"), Path(__file__).resolve().parent.parent / "app.yml")
+                     if p.is_file()), Path("app.yml"))
+    app = create_setup_app(env_path=Path(".env"),
+                           github_api_url=values.get("GITHUB_API_URL", DEFAULT_GITHUB_API_URL),
+                           manifest_path=manifest, public_url=values.get("PUBLIC_URL") or None,
+                           missing=missing, restarts_itself=True)
+    try:
+        asyncio.run(run_until_configured(app, port=int(values.get("PORT") or 3000)))
+    except KeyboardInterrupt:
+        return False
+    return True
 
 
 def check_config(path: Path) -> int:

@@ -18,7 +18,15 @@ _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\
 
 
 class SettingsError(Exception):
-    """Settings are missing or unusable; the message names each one."""
+    """Settings are missing or unusable; the message names each one.
+
+    `missing` lists the GitHub App settings that are absent when that is the only problem (the
+    server then starts its setup page instead of exiting).
+    """
+
+    def __init__(self, message: str, missing: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.missing = missing or []
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,8 @@ class Settings:
             duration = parse_duration(values["UPDATE_INTERVAL"], "UPDATE_INTERVAL", problems)
             update_interval = duration.total_seconds() if duration else None
         if problems:
-            raise SettingsError("paperbot cannot start: " + "; ".join(problems))
+            only_missing = missing if len(problems) == 1 and missing else []
+            raise SettingsError("paperbot cannot start: " + "; ".join(problems), only_missing)
         return cls(
             app_id=values.get("APP_ID", "").strip(),
             private_key=private_key,

@@ -7,34 +7,33 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-import gidgethub
 from gidgethub import sansio
 from gidgethub.routing import Router
 
-from bot.additions import AddRequest, Outcome, Pending, plan_additions, render_additions
-from bot.config import CONFIG_PATH, Config, parse_config
+from bot.additions import AddRequest, Outcome, Pending, plan_additions
+from bot.additions_pr import AdditionsChange, write_additions
+from bot.config import CONFIG_PATH, parse_config
 from bot.context import Context
 from bot.errors import ListFileMissing, PaperbotError
 from bot.github import WRITE_ROLES, FileContent, Repository
-from bot.listdoc import parse_list, remove_entry
+from bot.listdoc import parse_list
 from bot.logs import delivery_id
-from bot.papers import ArxivRef, InvalidRef, Paper, parse_ref
+from bot.papers import ArxivRef, InvalidRef, parse_ref
 from bot.replies import (
     ADDITIONS_BRANCH,
-    ADDITIONS_TITLE,
     NO_PULL,
     NOT_PENDING,
     PENDING_LIMIT,
     REMOVED,
     TOO_MANY_PAPERS,
+    decode_state,
     has_reply_marker,
     pending_from_state,
-    pending_to_state,
-    render_pull_body,
     render_reply,
     reply_marker,
 )
-from bot.rolling import MAX_ATTEMPTS, Conflict, FileChange, RollingPull, publish, read_rolling_pull
+from bot.rolling import MAX_ATTEMPTS, Conflict, RollingPull
+from bot.snapshot import read_snapshot
 from handlers.commands import Command, parse_commands
 
 log = logging.getLogger(__name__)
@@ -47,6 +46,8 @@ UNEXPECTED = ("paperbot hit an unexpected error and changed nothing; the maintai
               "app can find the details in their logs under delivery `{delivery}`.")
 TOO_MANY_COMMANDS = ("@{user}, you have sent {limit} commands here in the last hour, the most this "
                      "list allows; please try again later.")
+ALREADY_DONE = "This command was already carried out: {url}"
+DEFAULT_LIST = "README.md"
 CONFIG_PROBLEMS = "Problems in `{config}` (defaults were used):"
 
 
@@ -125,16 +126,12 @@ async def _apply_with_retries(ctx: Context, repo: Repository, source: CommandSou
 async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSource,
                                commands: list[Command]) -> str | None:
     """Do the work; returns the reply text, or None when this command was already answered."""
-    config_file, current, base_sha, earlier = await asyncio.gather(
-        repo.read_file(CONFIG_PATH, repo.default_branch),
-        read_rolling_pull(repo, ADDITIONS_BRANCH),
-        repo.branch_sha(repo.default_branch),
-        repo.comments_since(source.issue, source.created_at),
-    )
-    if any(has_reply_marker(c.get("body") or "", source.key) for c in earlier):
-        log.info("already answered %s on #%d; nothing to do", source.key, source.issue)
-        return None
-    config, problems = parse_config(config_file.text if config_file else None)
+    snap = await read_snapshot(repo, config_path=CONFIG_PATH, list_path=DEFAULT_LIST,
+                               branch=ADDITIONS_BRANCH, tip_path=DEFAULT_LIST)
+    config, problems = parse_config(snap.config.text if snap.config else None)
+    current = RollingPull(snap.pull, decode_state(snap.pull["body"]) if snap.pull else {})
+    if source.key in current.state.get("sources", []):
+        return await _answer_once(repo, source, current)  # a redelivery of work already done
     if not ctx.allow_command(repo.full_name, source.sender, source.key, config.limits.commands_per_hour):
         return TOO_MANY_COMMANDS.format(user=source.sender, limit=config.limits.commands_per_hour)
     notes = [CONFIG_PROBLEMS.format(config=CONFIG_PATH) + "\n" + "\n".join(f"- {p}" for p in problems)
@@ -144,8 +141,11 @@ async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSo
         await repo.permission(source.sender) not in WRITE_ROLES | {"triage"}
     ):
         return ADD_NOT_ALLOWED
-    base = await repo.read_file(config.file, base_sha or repo.default_branch)
-    if base is None or base_sha is None:
+    base, tip = snap.list_file, snap.tip
+    if config.file != DEFAULT_LIST and snap.base_sha:
+        base, tip = await asyncio.gather(repo.read_file(config.file, snap.base_sha),
+                                         _tip(repo, config.file, current))
+    if base is None or snap.base_sha is None:
         raise ListFileMissing(LIST_MISSING.format(path=config.file, branch=repo.default_branch,
                                                   config=CONFIG_PATH))
     requests, more = build_requests(commands, config.limits.papers_per_command)
@@ -169,11 +169,29 @@ async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSo
     pull_url = current.pull["html_url"] if current.pull else None
     if added or removed:
         papers = {p.arxiv_id: p for p in fetched.values() if p is not None}
-        pull_url = await _write(repo, config, base, base_sha, current, pending + added, added,
-                                removed, papers)
+        change = AdditionsChange(base, snap.base_sha, tip, pending + added, added, removed, source.key)
+        pull_url = await write_additions(repo, config, current, change, papers)
+    elif await _already_answered(repo, source):
+        return None  # nothing changed and this comment has its answer: a redelivery
     sections = [s.heading for s in doc.paper_sections()]
     return render_reply(outcomes, pull_url=pull_url, sections=sections, notes=notes,
-                        blob_url=repo.blob_url(base_sha, config.file)) if outcomes or notes else None
+                        blob_url=repo.blob_url(snap.base_sha, config.file)) if outcomes or notes else None
+
+
+async def _tip(repo: Repository, path: str, current: RollingPull) -> FileContent | None:
+    return await repo.read_file(path, ADDITIONS_BRANCH) if current.pull else None
+
+
+async def _already_answered(repo: Repository, source: CommandSource) -> bool:
+    earlier = await repo.comments_since(source.issue, source.created_at)
+    return any(has_reply_marker(c.get("body") or "", source.key) for c in earlier)
+
+
+async def _answer_once(repo: Repository, source: CommandSource, current: RollingPull) -> str | None:
+    if await _already_answered(repo, source):
+        log.info("already answered %s on #%d; nothing to do", source.key, source.issue)
+        return None
+    return ALREADY_DONE.format(url=current.pull["html_url"] if current.pull else "")
 
 
 def build_requests(commands: list[Command], limit: int) -> tuple[list[AddRequest], bool]:
@@ -226,45 +244,3 @@ async def _removals(repo: Repository, source: CommandSource, commands: list[Comm
 def _refused(outcome: Outcome) -> Outcome:
     return outcome if outcome.kind != "added" else Outcome(outcome.request, "pending_limit",
                                                            outcome.paper)
-
-
-async def _write(repo: Repository, config: Config, base: FileContent, base_sha: str,
-                 current: RollingPull, pending: list[Pending], added: list[Pending],
-                 removed: set[str], papers: dict[str, Paper]) -> str | None:
-    """Regenerate (or extend) the branch and open/update the pull request; returns its URL."""
-    if not pending and current.pull is not None:
-        await repo.update_pull(current.pull["number"], state="closed")
-        return None
-    if current.only_ours:
-        text, blob = render_additions(base.text, pending, papers, config), base.sha
-    else:
-        tip = await repo.read_file(config.file, ADDITIONS_BRANCH)
-        if tip is None:
-            raise Conflict("the list file vanished from the branch")
-        text = render_additions(tip.text, added, papers, config)
-        for arxiv_id in removed:
-            text = remove_entry(text, arxiv_id)
-        blob = tip.sha
-    number = current.number
-
-    def body_for(head: str) -> str:
-        state = {"v": 1, "head": head, "pull": number, "papers": pending_to_state(pending)}
-        return render_pull_body(pending, base=repo.default_branch, state=state)
-
-    message = _commit_message(added, removed)
-    try:
-        pull = await publish(repo, branch=ADDITIONS_BRANCH, base_sha=base_sha, current=current,
-                             regenerate=current.only_ours,
-                             changes=[FileChange(config.file, text, blob)], message=message,
-                             title=ADDITIONS_TITLE, body_for=body_for,
-                             labels=config.labels if current.pull is None else ())
-    except gidgethub.BadRequest as exc:
-        log.error("GitHub refused the write to %s: %s", repo.full_name, exc)
-        raise
-    return pull["html_url"]
-
-
-def _commit_message(added: list[Pending], removed: set[str]) -> str:
-    parts = [f"Add {p.arxiv_id}" for p in added] + [f"Remove {i}" for i in sorted(removed)]
-    head = "; ".join(parts[:3]) + (f" and {len(parts) - 3} more" if len(parts) > 3 else "")
-    return f"paperbot: {head}"

@@ -28,7 +28,7 @@ GITHUB_FAULTS = [
     ("PUT", r"/contents/README\.md$", 502, None),
     ("POST", r"/pulls$", 503, None),
     ("POST", r"/git/refs$", 500, None),
-    ("GET", r"/contents/README\.md$", 502, None),
+    ("POST", r"^/graphql$", 502, None),
     ("POST", r"/pulls$", 403, {"retry-after": "0"}),
     ("GET", r"/pulls$", 429, {"retry-after": "0"}),
     ("PUT", r"/contents/README\.md$", 409, None),  # the file changed under us: re-read, retry

@@ -20,7 +20,7 @@ from aiohttp import web
 from cryptography.hazmat.primitives import serialization
 from multidict import CIMultiDict
 
-from tests.fakes import github_auth, github_routes_git, github_routes_issues
+from tests.fakes import github_auth, github_graphql, github_routes_git, github_routes_issues
 from tests.fakes.github_http import Ctx, GitHubError, Reply
 from tests.fakes.github_seed import SeedingMixin
 from tests.fakes.github_state import DEFAULT_PERMISSIONS, Installation, Repo, Token
@@ -123,7 +123,8 @@ class FakeGitHub(SeedingMixin):
         ]
 
     def mutating_calls(self) -> list[Call]:
-        return [c for c in self.call_log if c.method in MUTATING]
+        """Writes: REST calls other than GET, and GraphQL documents that are mutations."""
+        return [c for c in self.call_log if c.method in MUTATING and not _is_graphql_query(c)]
 
     def rate_limited_calls(self) -> int:
         """Calls GitHub would count against the rate limit (a 304 is free)."""
@@ -179,6 +180,8 @@ class FakeGitHub(SeedingMixin):
     def _answer(
         self, request: web.Request, method: str, path: str, query: dict[str, list[str]], raw_body: bytes
     ) -> tuple[Reply, Any]:
+        if method == "POST" and path == "/graphql":
+            return self._answer_graphql(request, path, query, raw_body)
         matched = self.spec.match(method, path)
         if matched is None or matched[0].operation_id not in HANDLERS:
             self.record_unexpected(method, path, "no such route in the fake")
@@ -221,6 +224,23 @@ class FakeGitHub(SeedingMixin):
             return HANDLERS[op.operation_id](self, ctx), body
         except GitHubError as error:
             return _error(error, op.docs_url), body
+
+    def _answer_graphql(
+        self, request: web.Request, path: str, query: dict[str, list[str]], raw_body: bytes
+    ) -> tuple[Reply, Any]:
+        """GraphQL is outside the REST description: graphql-core validates it against the schema."""
+        body = _decode(raw_body)
+        fault = self._take_fault("POST", path)
+        if fault is not None:
+            message = FAULT_MESSAGES.get(fault.status, "Error")
+            return Reply(fault.status, fault.body or {"message": message}, dict(fault.headers)), body
+        ctx = Ctx("POST", path, request.url, {}, {k: v[-1] for k, v in query.items()}, body,
+                  {k.lower(): v for k, v in request.headers.items()}, str(request.url.origin()))
+        try:
+            ctx.token = github_auth.resolve_token(self, request.headers.get("Authorization"))
+            return github_graphql.handle_graphql(self, ctx), body
+        except GitHubError as error:
+            return _error(error, "https://docs.github.com/graphql"), body
 
     def _authenticate(self, op: Operation, ctx: Ctx, header: str | None) -> None:
         kind = github_auth.AUTH.get(op.operation_id, "token")
@@ -268,6 +288,12 @@ class FakeGitHub(SeedingMixin):
             return web.Response(status=reply.status, headers=headers)
         headers.setdefault("Content-Type", "application/json; charset=utf-8")
         return web.Response(status=reply.status, body=_encode(reply.body), headers=headers)
+
+
+def _is_graphql_query(call: Call) -> bool:
+    if call.path != "/graphql" or not isinstance(call.body, dict):
+        return False
+    return not str(call.body.get("query", "")).lstrip().startswith("mutation")
 
 
 def _encode(body: Any) -> bytes:
