@@ -34,9 +34,12 @@ async def write_additions(repo: Repository, config: Config, current: RollingPull
     if not change.pending and current.pull is not None:
         await repo.update_pull(current.pull["number"], state="closed")
         return None
+    reset = current.only_ours
     if current.only_ours:
         text = render_additions(change.base.text, change.pending, papers, config)
         blob = change.base.sha
+        if current.pull and current.state.get("base") == change.base_sha and change.tip:
+            reset, blob = False, change.tip.sha  # already on this base: write on top, skip the reset
     else:
         if change.tip is None:
             raise Conflict("the list file vanished from the branch")
@@ -48,12 +51,12 @@ async def write_additions(repo: Repository, config: Config, current: RollingPull
     sources = [*current.state.get("sources", []), change.source][-MAX_REMEMBERED_SOURCES:]
 
     def body_for(head: str) -> str:
-        state = {"v": 1, "head": head, "pull": number, "papers": pending_to_state(change.pending),
-                 "sources": sources}
+        state = {"v": 1, "head": head, "base": change.base_sha, "pull": number,
+                 "papers": pending_to_state(change.pending), "sources": sources}
         return render_pull_body(change.pending, base=repo.default_branch, state=state)
 
     pull = await publish(repo, branch=ADDITIONS_BRANCH, base_sha=change.base_sha, current=current,
-                         regenerate=current.only_ours,
+                         reset=reset,
                          changes=[FileChange(config.file, text, blob)],
                          message=commit_message(change.added, change.removed), title=ADDITIONS_TITLE,
                          body_for=body_for, labels=config.labels if current.pull is None else ())

@@ -45,7 +45,7 @@ class GitHubAPI(gh_aiohttp.GitHubAPI):
 
     async def _request(self, method: str, url: str, headers: Mapping[str, str],
                        body: bytes = b"") -> tuple[int, Mapping[str, str], bytes]:
-        if method != "GET" and self._write_lock is not None:
+        if method != "GET" and self._write_lock is not None and not url.endswith("/graphql"):
             async with self._write_lock:
                 return await self._send(method, url, headers, body)
         return await self._send(method, url, headers, body)
@@ -150,6 +150,10 @@ class GitHubApp:
         self._tokens.pop(installation_id, None)
 
 
+class _BranchExists(Exception):
+    """Internal: skip the create attempt for a branch known to exist."""
+
+
 @dataclass(frozen=True)
 class FileContent:
     text: str
@@ -206,14 +210,16 @@ class Repository:
             raise
         return data["object"]["sha"]
 
-    async def reset_branch(self, branch: str, sha: str) -> None:
-        """Point `branch` at `sha`, creating it when missing (find-before-create via 422)."""
+    async def reset_branch(self, branch: str, sha: str, *, exists: bool = False) -> None:
+        """Point `branch` at `sha`, creating it when missing (a 422 means it exists: move it)."""
         url_vars = {"owner": self.owner, "repo": self.name}
         try:
+            if exists:
+                raise _BranchExists
             await self.gh.post("/repos/{owner}/{repo}/git/refs", url_vars,
                                data={"ref": f"refs/heads/{branch}", "sha": sha})
-        except gidgethub.BadRequest as exc:
-            if int(exc.status_code) != 422:
+        except (gidgethub.BadRequest, _BranchExists) as exc:
+            if isinstance(exc, gidgethub.BadRequest) and int(exc.status_code) != 422:
                 raise
             await self.gh.patch("/repos/{owner}/{repo}/git/refs/{+ref}",
                                 {**url_vars, "ref": f"heads/{branch}"},

@@ -58,7 +58,7 @@ async def publish(
     branch: str,
     base_sha: str,
     current: RollingPull,
-    regenerate: bool,
+    reset: bool,
     changes: Sequence[FileChange],
     message: str,
     title: str,
@@ -67,12 +67,12 @@ async def publish(
 ) -> dict[str, Any]:
     """Write `changes` to `branch` and open or update its pull request; returns the pull request.
 
-    With `regenerate`, the branch is first reset to `base_sha` and `changes` must be computed
-    against the base; otherwise they are committed on top of the branch's tip.
+    With `reset`, the branch is first pointed at `base_sha` (regenerated), and each change's
+    `sha` is that file's blob on the base; otherwise changes go on top of the branch's tip.
     """
     try:
-        if regenerate:
-            await repo.reset_branch(branch, base_sha)
+        if reset:
+            await repo.reset_branch(branch, base_sha, exists=current.pull is not None)
         head = base_sha
         for change in changes:
             head = await repo.write_file(path=change.path, text=change.text, sha=change.sha,

@@ -19,7 +19,8 @@ from bot.github import WRITE_ROLES, Repository
 from bot.latest import BlockError, find_block, listed_ids, parse_rows
 from bot.listdoc import parse_list
 from bot.replies import decode_state, reply_marker
-from bot.rolling import MAX_ATTEMPTS, Conflict, FileChange, publish, read_rolling_pull
+from bot.rolling import MAX_ATTEMPTS, Conflict, FileChange, RollingPull, publish
+from bot.snapshot import read_snapshot
 from bot.update_text import LATEST_BRANCH, LATEST_TITLE, render_update_body
 from bot.updates import dated_query, default_query, is_due, last_run, plan_update
 from handlers.commands import parse_commands
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 router = Router()
 
 SCHEDULE_EVENT = "schedule"
+DEFAULT_LIST = "README.md"
+DEFAULT_ARCHIVE = "articles/README.md"
 UPDATE_NOT_ALLOWED = "Only people with write access may run `/update` (@{user} has `{role}`)."
 UPDATE_DONE = "Latest papers: {count} new relevant paper(s) proposed in {url}."
 UPDATE_NOTHING = "Latest papers: nothing new on arXiv since the last update ({dropped} off-topic skipped)."
@@ -94,16 +97,18 @@ async def update_repository(ctx: Context, repo: Repository, *, force: bool = Fal
 
 async def _update(ctx: Context, repo: Repository, *, force: bool) -> UpdateResult:
     now = datetime.now(UTC)
-    config_file, current, base_sha = await asyncio.gather(
-        repo.read_file(CONFIG_PATH, repo.default_branch),
-        read_rolling_pull(repo, LATEST_BRANCH),
-        repo.branch_sha(repo.default_branch),
-    )
-    config, problems = parse_config(config_file.text if config_file else None)
+    snap = await read_snapshot(repo, config_path=CONFIG_PATH, list_path=DEFAULT_LIST, branch=LATEST_BRANCH,
+                               archive_path=DEFAULT_ARCHIVE, tip_path=DEFAULT_LIST)
+    config, problems = parse_config(snap.config.text if snap.config else None)
     for problem in problems:
         log.warning("%s config: %s", repo.full_name, problem)
-    base = await repo.read_file(config.file, base_sha) if base_sha else None
-    if base is None:
+    current = RollingPull(snap.pull, decode_state(snap.pull["body"]) if snap.pull else {})
+    base_sha, base, tip = snap.base_sha, snap.list_file, snap.tip
+    if config.file != DEFAULT_LIST and base_sha:
+        base, tip = await asyncio.gather(
+            repo.read_file(config.file, base_sha),
+            repo.read_file(config.file, LATEST_BRANCH) if current.pull else _none())
+    if base is None or base_sha is None:
         raise ListFileMissing(f"The list file `{config.file}` does not exist on `{repo.default_branch}`.")
     try:
         block = find_block(base.text)
@@ -118,19 +123,17 @@ async def _update(ctx: Context, repo: Repository, *, force: bool) -> UpdateResul
     if not force and not is_due(last_run(block.meta, current.state), latest.every, now):
         return UpdateResult(repo.full_name, "not_due", message="not due yet")
 
-    archive, closed, tip = await asyncio.gather(
-        repo.read_file(latest.archive, base_sha),
-        repo.closed_pulls(LATEST_BRANCH),
-        repo.read_file(config.file, LATEST_BRANCH) if current.pull else _none(),
-    )
-    rejected = {paper["id"] for pull in closed if not pull.get("merged_at")
-                for paper in decode_state(pull.get("body")).get("papers", []) if "id" in paper}
+    archive = snap.archive
+    if latest.archive != DEFAULT_ARCHIVE:
+        archive = await repo.read_file(latest.archive, base_sha)
+    rejected = {paper["id"] for body in snap.closed_bodies
+                for paper in decode_state(body).get("papers", []) if "id" in paper}
     doc = parse_list(base.text)
     query = latest.query or default_query(latest, _list_title(doc))
     since = _date(block.meta.get("newest"))
     candidates = await ctx.arxiv.search(
         SearchQuery(dated_query(query, since, now), max_results=min(100, latest.max_papers * 3)))
-    proposed = _rows_of(tip.text) if tip else []
+    proposed = _rows_of(tip.text) if tip and current.pull else []
     archive_text = archive.text if archive else None
     plan = plan_update(base.text, archive_text, candidates, latest=latest, doc=doc,
                        known_ids=listed_ids(base.text, archive_text or "") | rejected,
@@ -149,7 +152,7 @@ async def _update(ctx: Context, repo: Repository, *, force: bool) -> UpdateResul
 
     message = f"paperbot: {len(plan.kept)} new paper(s) in the latest table"
     pull = await publish(repo, branch=LATEST_BRANCH, base_sha=base_sha, current=current,
-                         regenerate=True, changes=changes, message=message, title=LATEST_TITLE,
+                         reset=True, changes=changes, message=message, title=LATEST_TITLE,
                          body_for=body_for, labels=config.labels if not current.pull else ())
     return UpdateResult(repo.full_name, "updated", pull["html_url"], len(plan.kept), plan.dropped,
                         UPDATE_DONE.format(count=len(plan.kept), url=pull["html_url"]))
