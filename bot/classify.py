@@ -1,0 +1,188 @@
+"""Section choice for a paper, and `match_section` for `/add ... to <section>`.
+
+`choose_section` learns the list's sections from the list itself (see `bot.classify_model`): the
+model is built once per document text and hint set and cached, so a 5,000-entry list costs its
+build once and a few milliseconds per paper after that. Relevance of new papers lives in
+`bot.classify_relevance` and is re-exported here, so callers need one import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from cachetools import LRUCache
+
+from bot.classify_match import match_section, normalise_heading
+from bot.classify_model import SectionExample, SectionModel, build_model
+from bot.classify_relevance import Relevance, score_relevance
+from bot.config import SectionHint
+from bot.listdoc import ListDocument, Section
+
+__all__ = [
+    "Relevance",
+    "SectionChoice",
+    "candidate_sections",
+    "choose_section",
+    "match_section",
+    "score_relevance",
+]
+
+MAX_CANDIDATES = 5
+# A choice is confident when the best section's share (softmax over candidates) is at least this
+# and its lead over the runner-up is clear; measured on the dev lists (benchmarks/README.md),
+# confident choices are right about nine times in ten.
+CONFIDENT_SHARE = 0.5
+# Softmax temperature that turns fused scores into shares that read like probabilities.
+SCORE_TEMPERATURE = 0.08
+# Below this best raw score no section really matched (no shared words): use the default section.
+NOTHING_MATCHED = 0.02
+# How much an abstract counts next to the title (titles are what lists are organised by).
+ABSTRACT_WEIGHT = 0.5
+MODEL_CACHE_SIZE = 16
+
+_models: LRUCache[str, tuple[list[Section], SectionModel]] = LRUCache(maxsize=MODEL_CACHE_SIZE)
+_models_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class SectionChoice:
+    section: Section
+    score: float  # the chosen section's share, 0..1
+    candidates: tuple[tuple[Section, float], ...]  # best first, up to 5, with shares
+    confident: bool
+
+
+def candidate_sections(doc: ListDocument, hints: Sequence[SectionHint] = ()) -> list[Section]:
+    """Sections a paper may go to: those holding papers, plus any a hint names (a list that is
+    just starting has headings but few or no entries)."""
+    chosen = {s.line: s for s in doc.paper_sections()}
+    for hint in hints:
+        section = match_section(doc, hint.name, hints=hints)
+        if section is not None:
+            chosen.setdefault(section.line, section)
+    return [chosen[line] for line in sorted(chosen)]
+
+
+def section_model(doc: ListDocument, hints: Sequence[SectionHint] = ()
+                  ) -> tuple[list[Section], SectionModel] | None:
+    """The candidates and their model, built once per document text and hints (LRU-cached)."""
+    key = _cache_key(doc.text, hints)
+    with _models_lock:
+        cached = _models.get(key)
+    if cached is not None:
+        return cached
+    candidates = candidate_sections(doc, hints)
+    if not candidates:
+        return None
+    shared = _shared_ancestors([s.path for s in candidates])
+    examples = [_example(section, _hints_for(doc, section, hints), shared)
+                for section in candidates]
+    built = (candidates, build_model(examples))
+    with _models_lock:
+        _models[key] = built
+    return built
+
+
+def choose_section(
+    doc: ListDocument,
+    title: str,
+    abstract: str = "",
+    *,
+    categories: Sequence[str] = (),
+    published: date | None = None,
+    hints: Sequence[SectionHint] = (),
+    default_section: str | None = None,
+) -> SectionChoice | None:
+    """The section this paper belongs in, with runners-up; None when the list has no sections
+    that hold papers. `categories` are accepted for symmetry with relevance but lists are
+    organised by topic words, which the title carries."""
+    del categories
+    built = section_model(doc, hints)
+    if built is None:
+        return None
+    candidates, model = built
+    scores = model.scores(title, published)
+    if abstract.strip():
+        extra = model.scores(abstract, None)
+        scores = [s + ABSTRACT_WEIGHT * e for s, e in zip(scores, extra, strict=True)]
+    shares = _softmax(scores)
+    order = sorted(range(len(candidates)), key=lambda i: -scores[i])
+    ranked = tuple((candidates[i], round(shares[i], 4)) for i in order[:MAX_CANDIDATES])
+    best = order[0]
+    if default_section and model.text_match(title + " " + abstract) < NOTHING_MATCHED:
+        fallback = match_section(doc, default_section, hints=hints)
+        if fallback is not None:
+            return SectionChoice(fallback, 0.0, ranked, confident=False)
+    return SectionChoice(candidates[best], ranked[0][1], ranked,
+                         confident=shares[best] >= CONFIDENT_SHARE)
+
+
+def nearest_listed_paper(doc: ListDocument, title: str) -> tuple[str, float] | None:
+    """The listed paper whose title is most like `title`, with a 0..1 similarity."""
+    built = section_model(doc)
+    return built[1].nearest_entry(title) if built is not None else None
+
+
+def _shared_ancestors(paths: Sequence[tuple[str, ...]]) -> int:
+    """How many leading headings all candidates share (the list's title, a "Papers" heading):
+    words every section has say nothing about any of them."""
+    shortest = min(len(p) for p in paths)
+    count = 0
+    while count < shortest - 1 and len({p[count] for p in paths}) == 1:
+        count += 1
+    return count
+
+
+def _example(section: Section, hints: Sequence[SectionHint], shared: int) -> SectionExample:
+    papers = [e for e in section.entries if e.is_paper]
+    titles = tuple(e.title or e.text for e in papers)
+    notes = tuple(e.text.replace(e.title, " ") if e.title else "" for e in papers)
+    hint_texts = tuple(
+        text for hint in hints for text in (hint.name, *hint.aliases, *hint.keywords)
+    )
+    return SectionExample(headings=section.path[shared:], titles=titles, hint_texts=hint_texts, notes=notes,
+                         linked=sum(1 for e in papers if e.arxiv_ids),
+                         months=tuple(m for e in papers for m in _months(e.arxiv_ids[:1])))
+
+
+def _hints_for(doc: ListDocument, section: Section, hints: Sequence[SectionHint]
+               ) -> list[SectionHint]:
+    return [h for h in hints if (m := match_section(doc, h.name, hints=hints)) is not None
+            and m.line == section.line]
+
+
+def arxiv_id_date(arxiv_id: str) -> date | None:
+    """The month a new-style arXiv id was issued (`2502.05206` -> 2025-02-01)."""
+    if len(arxiv_id) >= 9 and arxiv_id[4] == "." and arxiv_id[:4].isdigit():
+        month = int(arxiv_id[2:4])
+        if 1 <= month <= 12:
+            return date(2000 + int(arxiv_id[:2]), month, 1)
+    return None
+
+
+def _months(arxiv_ids: Sequence[str]) -> list[int]:
+    issued = [arxiv_id_date(i) for i in arxiv_ids]
+    return [d.year * 12 + d.month for d in issued if d is not None]
+
+
+def _softmax(scores: Sequence[float]) -> list[float]:
+    top = max(scores)
+    weights = [math.exp((s - top) / SCORE_TEMPERATURE) for s in scores]
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
+def _cache_key(text: str, hints: Sequence[SectionHint]) -> str:
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
+    for hint in hints:
+        digest.update(repr((hint.name, hint.aliases, hint.keywords)).encode())
+    return digest.hexdigest()
+
+
+# Re-exported for callers that normalise user-typed section names the same way.
+normalise_section_name = normalise_heading

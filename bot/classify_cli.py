@@ -1,0 +1,102 @@
+"""`python -m bot classify --readme PATH [--config PATH]`: JSON lines of papers in, choices out.
+
+Each input line is `{"title": ..., "abstract": ..., "categories": [...]}` (abstract and
+categories may be missing; `published` as YYYY-MM-DD or an `arxiv_id` gives the date that
+year-grouped lists need). Each output line is
+`{"section", "path", "candidates", "confident", "relevance", "relevant", "reasons"}` from the
+same code the bot runs, using only that README and config. A line that cannot be read gets an
+`{"error": ...}` line in its place, so outputs stay aligned with inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.classify import choose_section, score_relevance
+from bot.config import Config, LatestConfig, parse_config
+from bot.listdoc import ListDocument, parse_list
+
+ERROR_NOT_JSON = "not a JSON object: {detail}"
+ERROR_NO_TITLE = "no `title` given"
+ERROR_BAD_DATE = "`published` should be YYYY-MM-DD"
+ERROR_UNREADABLE = "{path}: cannot read ({reason})"
+
+
+def run_classify(readme: Path, config: Path | None, stdin: TextIO, stdout: TextIO) -> int:
+    """Classify every paper on stdin; 0 when all lines were answered, 1 when some were not,
+    2 when the README or config cannot be read."""
+    try:
+        doc = parse_list(readme.read_text(encoding="utf-8"))
+        settings = _read_config(config)
+    except OSError as exc:
+        print(ERROR_UNREADABLE.format(path=exc.filename, reason=exc.strerror), file=sys.stderr)
+        return 2
+    failures = 0
+    for line in stdin:
+        if not line.strip():
+            continue
+        answer = classify_line(line, doc, settings)
+        failures += "error" in answer
+        stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+    stdout.flush()
+    return 1 if failures else 0
+
+
+def classify_line(line: str, doc: ListDocument, config: Config) -> dict[str, Any]:
+    """The answer for one input line (a dict ready for `json.dumps`)."""
+    try:
+        paper = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"error": ERROR_NOT_JSON.format(detail=exc.msg)}
+    if not isinstance(paper, dict):
+        return {"error": ERROR_NOT_JSON.format(detail=type(paper).__name__)}
+    title = paper.get("title")
+    if not isinstance(title, str) or not title.strip():
+        return {"error": ERROR_NO_TITLE}
+    abstract = paper.get("abstract") or paper.get("summary") or ""
+    categories = [str(c) for c in paper.get("categories") or []]
+    try:
+        published = _published(paper)
+    except ValueError:
+        return {"error": ERROR_BAD_DATE}
+    choice = choose_section(doc, title, str(abstract), categories=categories,
+                            published=published, hints=config.sections,
+                            default_section=config.default_section)
+    relevance = score_relevance(title, str(abstract), categories,
+                                latest=config.latest or LatestConfig(), doc=doc)
+    answer: dict[str, Any] = {"section": None, "path": [], "candidates": [], "confident": False}
+    if choice is not None:
+        answer = {
+            "section": choice.section.heading,
+            "path": list(choice.section.path),
+            "candidates": [[s.heading, score] for s, score in choice.candidates],
+            "confident": choice.confident,
+        }
+    answer.update(relevance=relevance.score, relevant=relevance.relevant,
+                  reasons=list(relevance.reasons))
+    return answer
+
+
+def _read_config(path: Path | None) -> Config:
+    if path is None:
+        return Config()
+    config, problems = parse_config(path.read_text(encoding="utf-8"))
+    for problem in problems:
+        print(f"{path}: {problem}", file=sys.stderr)
+    return config
+
+
+def _published(paper: dict[str, Any]) -> date | None:
+    value = paper.get("published")
+    if isinstance(value, str) and value.strip():
+        return date.fromisoformat(value.strip()[:10])
+    arxiv_id = str(paper.get("arxiv_id") or "")
+    if len(arxiv_id) >= 9 and arxiv_id[4] == "." and arxiv_id[:4].isdigit():
+        month = int(arxiv_id[2:4])
+        if 1 <= month <= 12:
+            return date(2000 + int(arxiv_id[:2]), month, 1)
+    return None
