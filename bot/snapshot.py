@@ -31,6 +31,9 @@ query paperbotSnapshot($owner: String!, $name: String!, $config: String!, $list:
     closed: pullRequests(headRefName: $branch, states: [CLOSED], last: 20) {
       nodes { number merged body }
     }
+    configIssue: issues(labels: ["paperbot-config"], states: [OPEN], first: 1) {
+      nodes { number body }
+    }
   }
 }
 """
@@ -48,6 +51,7 @@ class Snapshot:
     tip: FileContent | None  # the list file on paperbot's branch
     pull: dict[str, Any] | None  # the open pull request, REST-shaped: number, html_url, body, head.sha
     closed_bodies: list[str] = field(default_factory=list)  # bodies of closed, unmerged ones
+    config_issue: dict[str, Any] | None = None  # the open "paperbot configuration" issue: number, body
 
 
 def graphql_endpoint(base_url: str) -> str:
@@ -90,7 +94,8 @@ async def read_snapshot(repo: Repository, *, config_path: str, list_path: str, b
                 "head": {"sha": node["headRefOid"]}}
     closed = [n.get("body") or "" for n in (found.get("closed") or {}).get("nodes") or []
               if not n.get("merged")]
-    return Snapshot(base_sha, *blobs, pull, closed)
+    issues = (found.get("configIssue") or {}).get("nodes") or []
+    return Snapshot(base_sha, *blobs, pull, closed, issues[0] if issues else None)
 
 
 async def _blob(repo: Repository, node: dict[str, Any] | None, path: str | None,

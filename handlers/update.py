@@ -13,6 +13,7 @@ from gidgethub.routing import Router
 
 from bot.arxiv_client import SearchQuery
 from bot.config import CONFIG_PATH, LatestConfig, parse_config
+from bot.config_issue import sync_config_issue
 from bot.context import Context
 from bot.errors import ListFileMissing, PaperbotError
 from bot.github import WRITE_ROLES, Repository
@@ -102,6 +103,8 @@ async def _update(ctx: Context, repo: Repository, *, force: bool) -> UpdateResul
     config, problems = parse_config(snap.config.text if snap.config else None)
     for problem in problems:
         log.warning("%s config: %s", repo.full_name, problem)
+    if problems or snap.config_issue:
+        await sync_config_issue(repo, snap.config_issue, problems)
     current = RollingPull(snap.pull, decode_state(snap.pull["body"]) if snap.pull else {})
     base_sha, base, tip = snap.base_sha, snap.list_file, snap.tip
     if config.file != DEFAULT_LIST and base_sha:

@@ -188,3 +188,12 @@ def issue_opened_payload(fake_github, number, load_webhook):
 
 def _line_with(text: str, needle: str) -> str:
     return next(line for line in text.splitlines() if needle in line)
+
+
+async def test_configured_labels_go_on_the_new_pull_request(bot, fake_github, fake_arxiv):
+    fake_github.add_repo(REPO, {"README.md": LIST, ".github/paperbot.yml": "labels: [papers, bot]\n"})
+    seed_papers(fake_arxiv)
+    issue = fake_github.add_issue(REPO, "labels")
+    await bot.comment(REPO, issue, "/add 2502.05206")
+    [pull] = fake_github.pulls(REPO)
+    assert pull.labels == ["papers", "bot"]

@@ -178,3 +178,19 @@ async def test_cli_style_failure_when_arxiv_is_down(bot, repo, fake_github, fake
     [result] = await run(bot)
     assert not result.ok and "arXiv" in result.detail
     assert fake_github.pulls(REPO) == []
+
+
+async def test_config_problems_keep_one_issue_up_to_date(bot, repo, fake_github):
+    broken = CONFIG.replace("max_papers: 3", "max_papers: lots")
+    fake_github.push_to_default(REPO, {".github/paperbot.yml": broken})
+    await run(bot)
+    await run(bot)
+    [issue] = [i for i in fake_github.issues(REPO, state="all") if i.pull is None and "configuration" in i.title]
+    assert issue.state == "open" and "latest.max_papers" in issue.body
+    fake_github.push_to_default(REPO, {".github/paperbot.yml": CONFIG.replace("every: 24h", "every: soon")})
+    await run(bot)
+    assert "latest.every" in fake_github.repos[REPO].issues[issue.number].body
+    fake_github.push_to_default(REPO, {".github/paperbot.yml": CONFIG})
+    await run(bot)
+    configuration = [i for i in fake_github.issues(REPO, state="all") if i.pull is None and "configuration" in i.title]
+    assert len(configuration) == 1 and configuration[0].state == "closed"

@@ -20,6 +20,7 @@ scalar GitObjectID
 scalar URI
 
 enum PullRequestState { OPEN CLOSED MERGED }
+enum IssueState { OPEN CLOSED }
 
 interface GitObject { oid: GitObjectID! }
 type Commit implements GitObject { oid: GitObjectID! message: String! }
@@ -40,6 +41,8 @@ type PullRequest {
   isCrossRepository: Boolean!
 }
 type PullRequestConnection { nodes: [PullRequest] totalCount: Int! }
+type Issue { number: Int! title: String! body: String! state: IssueState! url: URI! }
+type IssueConnection { nodes: [Issue] totalCount: Int! }
 
 type Repository {
   name: String!
@@ -48,6 +51,7 @@ type Repository {
   object(expression: String, oid: GitObjectID): GitObject
   pullRequests(headRefName: String, baseRefName: String, states: [PullRequestState!],
                first: Int, last: Int): PullRequestConnection!
+  issues(labels: [String!], states: [IssueState!], first: Int, last: Int): IssueConnection!
 }
 
 type Query { repository(owner: String!, name: String!, followRenames: Boolean = true): Repository }
@@ -108,6 +112,21 @@ def _pull_requests(fake: Any, repo: Repo, args: dict[str, Any]) -> dict[str, Any
     return {"nodes": nodes, "totalCount": len(nodes)}
 
 
+def _issues(repo: Repo, args: dict[str, Any]) -> dict[str, Any]:
+    """Issues only (GraphQL's `issues` leaves pull requests out), oldest first."""
+    states = set(args.get("states") or ["OPEN", "CLOSED"])
+    wanted = set(args.get("labels") or [])
+    nodes = [{"number": i.number, "title": i.title, "body": i.body or "", "state": i.state.upper(),
+              "url": f"https://github.com/{repo.full_name}/issues/{i.number}"}
+             for i in sorted(repo.issues.values(), key=lambda i: i.number)
+             if i.pull is None and i.state.upper() in states and wanted <= set(i.labels)]
+    if args.get("first") is not None:
+        nodes = nodes[: args["first"]]
+    if args.get("last") is not None:
+        nodes = nodes[-args["last"]:]
+    return {"nodes": nodes, "totalCount": len(nodes)}
+
+
 def _repository(fake: Any, token: Any, owner: str, name: str) -> dict[str, Any] | None:
     from tests.fakes import github_auth
 
@@ -126,6 +145,7 @@ def _repository(fake: Any, token: Any, owner: str, name: str) -> dict[str, Any] 
                                         "message": repo.commits[head].message}},
         "object": lambda info=None, expression=None, oid=None, **_: _object(repo, expression or oid),
         "pullRequests": lambda info=None, **args: _pull_requests(fake, repo, args),
+        "issues": lambda info=None, **args: _issues(repo, args),
     }
 
 

@@ -47,7 +47,7 @@ def _rebased(name: str, api: str, repo: Repo, number: int) -> dict[str, Any]:
     )
 
 
-def _labels(api: str, repo: Repo, names: list[str]) -> list[dict[str, Any]]:
+def labels(api: str, repo: Repo, names: list[str]) -> list[dict[str, Any]]:
     return [
         {
             "id": user_id(f"label:{n}"),
@@ -74,7 +74,7 @@ def issue(api: str, repo: Repo, made: Issue) -> dict[str, Any]:
         title=made.title,
         body=made.body,
         user=user(api, made.user),
-        labels=_labels(api, repo, made.labels),
+        labels=labels(api, repo, made.labels),
         assignee=None,
         assignees=[],
         milestone=None,
@@ -113,7 +113,7 @@ def pull(api: str, repo: Repo, made: Issue, full: bool = True) -> dict[str, Any]
         title=made.title,
         user=user(api, made.user),
         body=made.body,
-        labels=_labels(api, repo, made.labels),
+        labels=labels(api, repo, made.labels),
         milestone=None,
         active_lock_reason=None,
         created_at=made.created_at,

@@ -148,6 +148,24 @@ def get_issue(fake: Any, ctx: Ctx) -> Reply:
     return Reply(200, issue_payloads.issue(ctx.api, ctx.the_repo, _issue(ctx)))
 
 
+def update_issue(fake: Any, ctx: Ctx) -> Reply:
+    found = _issue(ctx)
+    _update_issue_fields(found, ctx.body or {})
+    return Reply(200, issue_payloads.issue(ctx.api, ctx.the_repo, found))
+
+
+def add_labels(fake: Any, ctx: Ctx) -> Reply:
+    """Labels that do not exist yet are created, as GitHub does; answers the issue's labels."""
+    found = _issue(ctx)
+    body = ctx.body
+    names = body.get("labels", []) if isinstance(body, dict) else body
+    for name in names or []:
+        name = name if isinstance(name, str) else name["name"]
+        if name not in found.labels:
+            found.labels.append(name)
+    return Reply(200, issue_payloads.labels(ctx.api, ctx.the_repo, found.labels))
+
+
 def list_comments(fake: Any, ctx: Ctx) -> Reply:
     repo, found = ctx.the_repo, _issue(ctx)
     comments = sorted(found.comments, key=lambda c: c.id)
@@ -225,6 +243,8 @@ HANDLERS: dict[str, Handler] = {
     "issues/list-for-repo": list_issues,
     "issues/create": create_issue,
     "issues/get": get_issue,
+    "issues/update": update_issue,
+    "issues/add-labels": add_labels,
     "issues/list-comments": list_comments,
     "issues/create-comment": create_comment,
     "issues/get-comment": get_comment,
@@ -242,6 +262,8 @@ PERMISSIONS: dict[str, tuple[str, str]] = {
     "issues/list-for-repo": ("issues", "read"),
     "issues/create": ("issues", "write"),
     "issues/get": ("issues", "read"),
+    "issues/update": ("issues", "write"),
+    "issues/add-labels": ("issues", "write"),
     "issues/list-comments": ("issues", "read"),
     "issues/create-comment": ("issues", "write"),
     "issues/get-comment": ("issues", "read"),
