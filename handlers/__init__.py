@@ -2,8 +2,8 @@
 
 from gidgethub.routing import Router
 
-from handlers import add, update
+from handlers import add, config_command, update
 
-router = Router(add.router, update.router)
+router = Router(add.router, update.router, config_command.router)
 
 __all__ = ["router"]

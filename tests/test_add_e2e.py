@@ -197,3 +197,12 @@ async def test_configured_labels_go_on_the_new_pull_request(bot, fake_github, fa
     await bot.comment(REPO, issue, "/add 2502.05206")
     [pull] = fake_github.pulls(REPO)
     assert pull.labels == ["papers", "bot"]
+
+
+async def test_config_command_shows_the_effective_config(bot, fake_github):
+    fake_github.add_repo(REPO, {"README.md": LIST, ".github/paperbot.yml": "labels: [papers]\nlatest: {max_papers: x}\n"})
+    issue = fake_github.add_issue(REPO, "config")
+    await bot.comment(REPO, issue, "/config")
+    [reply] = bot.replies(REPO, issue)
+    assert "```yaml" in reply and "- papers" in reply and "max_papers: 20" in reply
+    assert "latest.max_papers" in reply and "every: 24h" in reply
