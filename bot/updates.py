@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from bot.classify import Relevance, score_relevance
@@ -27,6 +27,7 @@ from bot.latest import (
 )
 from bot.listdoc import ListDocument
 from bot.papers import Paper
+from bot.summary import summarize
 
 _TITLE_NOISE = frozenset(
     "awesome list lists paper papers curated collection resources reading the a an of for and on in "
@@ -34,6 +35,7 @@ _TITLE_NOISE = frozenset(
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]{2,}")
 SLACK = timedelta(days=2)
+LONG_SUMMARY = 400  # characters: longer summary cells are whole abstracts
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ def plan_update(
         return UpdatePlan(readme, None, (), dropped, dict(block.meta))
     new_rows = [row_from_paper(k.paper) for k in kept]
     shown, overflow = merge_rows([*current, *carried], new_rows, latest.max_papers)
+    shown = [_shortened(row) for row in shown]
     meta = dict(block.meta)
     newest = max((row.date for row in shown), default=None)
     if newest:
@@ -142,3 +145,10 @@ def plan_update(
     new_readme = replace_block(readme, block, render_block(shown, meta))
     new_archive = update_archive(archive, overflow) if overflow else None
     return UpdatePlan(new_readme, new_archive, tuple(kept), dropped, meta)
+
+
+def _shortened(row: LatestRow) -> LatestRow:
+    """Rows written by the old cron script carry whole abstracts: keep their first sentences."""
+    if len(row.summary_md) <= LONG_SUMMARY:
+        return row
+    return replace(row, summary_md=summarize(row.summary_md))

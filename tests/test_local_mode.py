@@ -72,6 +72,9 @@ async def test_local_update_on_the_seed_list(tmp_path, fake_arxiv):
     assert "2611.00100" in text and "2611.00101" not in text
     assert (tmp_path / "articles" / "README.md").exists()  # older rows moved out
     assert "1 new" in out
+    block = text.split("<!-- LATEST_PAPERS_START -->")[1].split("<!-- LATEST_PAPERS_END -->")[0]
+    rows = [line for line in block.splitlines() if line.startswith("| 20")]
+    assert len(rows) == 20 and max(len(row) for row in rows) < 900  # whole abstracts became summaries
 
 
 async def test_local_mode_reports_arxiv_outage(tmp_path, fake_arxiv):
