@@ -7,6 +7,7 @@ command, a third pings), waits for the background work to finish, then checks ev
 each requested paper must be in its rolling pull request exactly once.
 
     .venv/bin/python benchmarks/load.py [--deliveries 2000] [--seconds 10] [--latency 0.1]
+                                        [--repositories 40] [--installations 8]
 
 Prints ack latency p50/p99, peak RSS of the server, jobs completed, entries lost/duplicated.
 All traffic stays on 127.0.0.1.
@@ -67,7 +68,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def main(deliveries: int, seconds: float, latency: float, repositories: int) -> int:
+async def main(deliveries: int, seconds: float, latency: float, repositories: int, owners: int) -> int:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
         serialization.NoEncryption()).decode()
@@ -75,7 +76,8 @@ async def main(deliveries: int, seconds: float, latency: float, repositories: in
     gh_runner, github.url = await serve(github.app)
     ax_runner, base = await serve(arxiv.app)
     arxiv.url = base + "/api/query"
-    repos = [f"load-org/list-{n}" for n in range(repositories)]
+    # One installation per owner: GitHub asks that an installation's writes go one at a time.
+    repos = [f"load-org-{n % owners}/list-{n}" for n in range(repositories)]
     for repo in repos:
         github.add_repo(repo, {"README.md": LIST})
 
@@ -159,7 +161,8 @@ async def main(deliveries: int, seconds: float, latency: float, repositories: in
     await ax_runner.cleanup()
 
     print(f"deliveries sent              {deliveries} in {sent_in:.1f} s ({statuses})")
-    print(f"GitHub latency per call      {latency * 1000:.0f} ms, {repositories} repositories")
+    print(f"GitHub latency per call      {latency * 1000:.0f} ms, {repositories} repositories, "
+          f"{owners} installations")
     print(f"ack latency p50 / p99 / max  {percentile(latencies, .5) * 1000:.1f} / "
           f"{percentile(latencies, .99) * 1000:.1f} / {max(latencies) * 1000:.1f} ms "
           f"(mean {statistics.mean(latencies) * 1000:.1f})")
@@ -177,5 +180,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument("--repositories", type=int, default=40)
+    parser.add_argument("--installations", type=int, default=8)
     args = parser.parse_args()
-    sys.exit(asyncio.run(main(args.deliveries, args.seconds, args.latency, args.repositories)))
+    sys.exit(asyncio.run(main(args.deliveries, args.seconds, args.latency, args.repositories,
+                              args.installations)))
