@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import sys
 import time
 from pathlib import Path
@@ -23,12 +24,13 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.app import context_of  # noqa: E402
-from bot.scheduler import run_scheduled  # noqa: E402
-from handlers import router  # noqa: E402
-from tests.fakes.arxiv import FakeArxiv  # noqa: E402
-from tests.fakes.github import FakeGitHub  # noqa: E402
-from tests.harness import BotHarness, make_harness  # noqa: E402
+
+from bot.app import context_of
+from bot.scheduler import run_scheduled
+from handlers import router
+from tests.fakes.arxiv import FakeArxiv
+from tests.fakes.github import FakeGitHub
+from tests.harness import BotHarness, make_harness
 
 REPO = "octo-org/list"
 LIST = """# A list
@@ -53,7 +55,7 @@ def chain(calls, latency: float) -> int:
     """Sequential steps: calls answered within half a latency of each other ran side by side."""
     times = sorted(c.at for c in calls)
     steps = 1 if times else 0
-    for before, after in zip(times, times[1:], strict=False):
+    for before, after in itertools.pairwise(times):
         if after - before > latency / 2:
             steps += 1
     return steps

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 from bot.replies import ADDITIONS_BRANCH, decode_state
 from tests.fakes.webhooks import issue_comment_event
@@ -79,5 +80,5 @@ async def test_writes_of_one_installation_do_not_overlap(bot, fake_github, fake_
                     key=lambda call: call.at)
     # The fake logs a call when it answers; with 20 ms per call, overlapping writes would land
     # closer together than that.
-    gaps = [b.at - a.at for a, b in zip(writes, writes[1:], strict=False)]
+    gaps = [b.at - a.at for a, b in itertools.pairwise(writes)]
     assert len(writes) == 6 * 4 and min(gaps) >= 0.018

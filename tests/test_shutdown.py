@@ -58,10 +58,9 @@ async def test_signal_during_work_lets_the_job_finish(fake_github, fake_arxiv, g
     comment = fake_github.add_comment(REPO, issue, "/add 2502.05206")
     headers, body = signed_webhook(WEBHOOK_SECRET, "issue_comment",
                                    issue_comment_event(fake_github, REPO, issue, comment))
-    async with aiohttp.ClientSession() as session:
-        async with session.post(f"http://127.0.0.1:{port}/api/github/webhooks", data=body,
-                                headers=headers) as response:
-            assert response.status == 202
+    url = f"http://127.0.0.1:{port}/api/github/webhooks"
+    async with aiohttp.ClientSession() as session, session.post(url, data=body, headers=headers) as response:
+        assert response.status == 202
     await asyncio.sleep(1.0)  # the job is in the middle of its GitHub calls
     started = time.monotonic()
     process.send_signal(signum)
