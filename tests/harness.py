@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,13 @@ from tests.fakes.github import FakeGitHub
 from tests.fakes.webhooks import issue_comment_event, signed_webhook
 
 WEBHOOK_SECRET = "test-webhook-secret"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def bot_settings(fake_github: FakeGitHub, fake_arxiv: FakeArxiv, key: str, app_id: int,

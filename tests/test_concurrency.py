@@ -19,6 +19,17 @@ def add_papers(fake_arxiv, count: int) -> list[str]:
     return ids
 
 
+def one_add_per_repository(fake_github, repos: list[str], arxiv_id: str) -> list[dict]:
+    """A repository per name, each with an issue whose comment asks for `arxiv_id`."""
+    deliveries = []
+    for repo in repos:
+        fake_github.add_repo(repo, {"README.md": LIST})
+        issue = fake_github.add_issue(repo, "add")
+        comment = fake_github.add_comment(repo, issue, f"/add {arxiv_id}")
+        deliveries.append(issue_comment_event(fake_github, repo, issue, comment))
+    return deliveries
+
+
 async def deliver_together(bot, deliveries) -> None:
     statuses = await asyncio.gather(*(bot.deliver("issue_comment", payload, settle=False)
                                       for payload in deliveries))
@@ -48,13 +59,7 @@ async def test_twenty_adds_for_one_repository_land_in_one_pull_request(bot, fake
 
 async def test_fifty_repositories_in_parallel(bot, fake_github, fake_arxiv):
     ids = add_papers(fake_arxiv, 1)
-    deliveries = []
-    for n in range(50):
-        repo = f"org-{n % 5}/list-{n}"
-        fake_github.add_repo(repo, {"README.md": LIST})
-        issue = fake_github.add_issue(repo, "add")
-        comment = fake_github.add_comment(repo, issue, f"/add {ids[0]}")
-        deliveries.append(issue_comment_event(fake_github, repo, issue, comment))
+    deliveries = one_add_per_repository(fake_github, [f"org-{n % 5}/list-{n}" for n in range(50)], ids[0])
     fake_github.delay = 0.005
     await deliver_together(bot, deliveries)
     for delivery in deliveries:
@@ -67,13 +72,7 @@ async def test_fifty_repositories_in_parallel(bot, fake_github, fake_arxiv):
 
 async def test_writes_of_one_installation_do_not_overlap(bot, fake_github, fake_arxiv):
     ids = add_papers(fake_arxiv, 1)
-    deliveries = []
-    for n in range(6):
-        repo = f"solo-org/list-{n}"
-        fake_github.add_repo(repo, {"README.md": LIST})
-        issue = fake_github.add_issue(repo, "add")
-        comment = fake_github.add_comment(repo, issue, f"/add {ids[0]}")
-        deliveries.append(issue_comment_event(fake_github, repo, issue, comment))
+    deliveries = one_add_per_repository(fake_github, [f"solo-org/list-{n}" for n in range(6)], ids[0])
     fake_github.delay = 0.02
     await deliver_together(bot, deliveries)
     writes = sorted((c for c in fake_github.mutating_calls() if "/access_tokens" not in c.path),

@@ -6,23 +6,16 @@ import asyncio
 import os
 import shutil
 import signal
-import socket
 import sys
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from tests.harness import WEBHOOK_SECRET
+from tests.harness import WEBHOOK_SECRET, free_port
 
 ROOT = Path(__file__).parent.parent
 HONCHO = Path(sys.executable).parent / "honcho"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.skipif(not HONCHO.exists() and not shutil.which("honcho"), reason="honcho not installed")

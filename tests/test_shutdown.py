@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 import time
 from pathlib import Path
@@ -15,16 +14,10 @@ import pytest
 
 from bot.replies import ADDITIONS_BRANCH
 from tests.fakes.webhooks import issue_comment_event, signed_webhook
-from tests.harness import WEBHOOK_SECRET
+from tests.harness import WEBHOOK_SECRET, free_port
 from tests.test_add_e2e import LIST, REPO, seed_papers
 
 ROOT = Path(__file__).parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def start_server(fake_github, fake_arxiv, key, app_id, port, tmp_path):
