@@ -8,9 +8,18 @@ GitHub's shape (`{"errors": [{"message": ..., "locations": ...}]}` and HTTP 200)
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from graphql import build_schema, graphql_sync
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    build_schema,
+    execute,
+    parse,
+    validate,
+)
 
 from tests.fakes.github_http import Ctx, GitHubError, Reply
 from tests.fakes.github_state import Repo, blob_sha
@@ -154,6 +163,16 @@ def _field_resolver(source: Any, info: Any, **args: Any) -> Any:
     return value(info, **args) if callable(value) else value
 
 
+@lru_cache(maxsize=64)
+def _checked(query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+    """Parse and validate once per query text (the bot sends the same few queries again and again)."""
+    try:
+        document = parse(query)
+    except GraphQLError as error:
+        return None, (error,)
+    return document, tuple(validate(SCHEMA, document))
+
+
 def handle_graphql(fake: Any, ctx: Ctx) -> Reply:
     """Execute the query in `ctx.body` against the fake's state, as the installation's token sees it."""
     body = ctx.body if isinstance(ctx.body, dict) else {}
@@ -161,8 +180,12 @@ def handle_graphql(fake: Any, ctx: Ctx) -> Reply:
     if not isinstance(query, str):
         raise GitHubError(400, "Problems parsing JSON")
     root = {"repository": lambda info, owner, name, **_: _repository(fake, ctx.token, owner, name)}
-    result = graphql_sync(SCHEMA, query, root_value=root, variable_values=body.get("variables") or {},
-                          field_resolver=_field_resolver)
+    document, errors = _checked(query)
+    if errors:
+        result = ExecutionResult(None, list(errors))
+    else:
+        result = execute(SCHEMA, document, root_value=root, variable_values=body.get("variables") or {},
+                         field_resolver=_field_resolver)
     answer: dict[str, Any] = {}
     if result.errors:
         answer["errors"] = [{"message": e.message, "locations": [loc._asdict() for loc in e.locations or []],
