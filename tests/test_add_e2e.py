@@ -206,3 +206,11 @@ async def test_config_command_shows_the_effective_config(bot, fake_github):
     [reply] = bot.replies(REPO, issue)
     assert "```yaml" in reply and "- papers" in reply and "max_papers: 20" in reply
     assert "latest.max_papers" in reply and "every: 24h" in reply
+
+
+async def test_classic_arxiv_dialect(bot, repo, fake_github, fake_arxiv):
+    fake_arxiv.dialect = "classic"
+    issue = fake_github.add_issue(REPO, "classic")
+    await bot.comment(REPO, issue, "/add 2502.05206")
+    assert "added to «Jailbreak Attacks»" in bot.replies(REPO, issue)[0]
+    assert "Chain-of-Thought Hijacking" in fake_github.file(REPO, "README.md", ADDITIONS_BRANCH)

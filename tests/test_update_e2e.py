@@ -194,3 +194,42 @@ async def test_config_problems_keep_one_issue_up_to_date(bot, repo, fake_github)
     await run(bot)
     configuration = [i for i in fake_github.issues(REPO, state="all") if i.pull is None and "configuration" in i.title]
     assert len(configuration) == 1 and configuration[0].state == "closed"
+
+
+async def test_server_loop_runs_updates_through_the_same_handler(bot, repo, fake_github):
+    import asyncio
+
+    from bot.scheduler import periodic_updates
+
+    loop = asyncio.create_task(periodic_updates(context_of(bot.client.app), router, interval=0.05))
+    try:
+        for _ in range(200):
+            if fake_github.pulls(REPO):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        loop.cancel()
+        await asyncio.gather(loop, return_exceptions=True)
+    assert len(fake_github.pulls(REPO)) == 1
+
+
+@pytest.mark.parametrize(("arxiv_down", "code"), [(False, 0), (True, 1)])
+async def test_update_command_line(repo, fake_github, fake_arxiv, github_app_key, github_app_id, tmp_path,
+                                   arxiv_down, code):
+    import asyncio
+    import os
+    import sys
+    from pathlib import Path
+
+    if arxiv_down:
+        fake_arxiv.fail_next(503, times=10)
+    env = {**os.environ, "APP_ID": str(github_app_id), "PRIVATE_KEY": github_app_key, "WEBHOOK_SECRET": "s",
+           "GITHUB_API_URL": fake_github.url, "ARXIV_API_URL": fake_arxiv.url, "ARXIV_MIN_INTERVAL": "0",
+           "PYTHONPATH": str(Path(__file__).parent.parent)}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "update", "--repo", REPO, "--force", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == code, out
+    assert (f"{REPO}: ok: updated" if code == 0 else f"{REPO}: FAILED") in out.decode()
+    assert len(fake_github.pulls(REPO)) == (1 if code == 0 else 0)
