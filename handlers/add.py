@@ -34,7 +34,7 @@ from bot.replies import (
 )
 from bot.rolling import MAX_ATTEMPTS, Conflict, RollingPull
 from bot.snapshot import read_snapshot
-from handlers.commands import Command, parse_commands
+from handlers.commands import Command, parse_commands, sent_by_bot
 
 log = logging.getLogger(__name__)
 router = Router()
@@ -60,34 +60,27 @@ class CommandSource:
     issue: int
     created_at: str
     sender: str
-    is_pull_request: bool
-
-
-def _is_bot(payload: dict[str, Any]) -> bool:
-    sender = payload.get("sender") or {}
-    return sender.get("type") == "Bot" or str(sender.get("login", "")).endswith("[bot]")
 
 
 @router.register("issue_comment", action="created")
 async def add_from_comment(event: sansio.Event, ctx: Context) -> None:
     payload = event.data
-    if _is_bot(payload):
+    if sent_by_bot(payload):
         return
     comment, issue = payload["comment"], payload["issue"]
     source = CommandSource(f"c{comment['id']}", comment.get("body") or "", issue["number"],
-                           comment["created_at"], payload["sender"]["login"],
-                           "pull_request" in issue)
+                           comment["created_at"], payload["sender"]["login"])
     await run_paper_commands(ctx, payload, source)
 
 
 @router.register("issues", action="opened")
 async def add_from_issue(event: sansio.Event, ctx: Context) -> None:
     payload = event.data
-    if _is_bot(payload):
+    if sent_by_bot(payload):
         return
     issue = payload["issue"]
     source = CommandSource(f"i{issue['id']}", issue.get("body") or "", issue["number"],
-                           issue["created_at"], payload["sender"]["login"], False)
+                           issue["created_at"], payload["sender"]["login"])
     await run_paper_commands(ctx, payload, source)
 
 

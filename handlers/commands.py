@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 KNOWN_COMMANDS = frozenset({"add", "remove", "update", "config"})
 MAX_COMMAND_LINE = 10_000  # characters of one command line we look at
@@ -25,6 +26,19 @@ class Command:
     section: str | None = None  # `/add <refs> to <section>`
     line: int = 0  # 1-based line in the comment
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+def sent_by_bot(payload: dict[str, Any]) -> bool:
+    """Comments by bots (paperbot included) never run commands: no loops, no bot-to-bot chatter."""
+    sender = payload.get("sender") or {}
+    return sender.get("type") == "Bot" or str(sender.get("login", "")).endswith("[bot]")
+
+
+def comment_commands(payload: dict[str, Any], *names: str) -> list[Command]:
+    """The commands named `names` in an `issue_comment` delivery from a person."""
+    if sent_by_bot(payload):
+        return []
+    return [c for c in parse_commands((payload.get("comment") or {}).get("body")) if c.name in names]
 
 
 def parse_commands(body: str | None) -> list[Command]:

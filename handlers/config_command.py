@@ -13,7 +13,7 @@ from gidgethub.routing import Router
 from bot.config import CONFIG_PATH, Config, parse_config
 from bot.context import Context
 from bot.replies import reply_marker
-from handlers.commands import parse_commands
+from handlers.commands import comment_commands
 
 router = Router()
 
@@ -25,9 +25,7 @@ PROBLEMS = "Problems found (the defaults were used for these):"
 @router.register("issue_comment", action="created")
 async def show_config(event: sansio.Event, ctx: Context) -> None:
     payload = event.data
-    if (payload.get("sender") or {}).get("type") == "Bot":
-        return
-    if not any(c.name == "config" for c in parse_commands(payload["comment"].get("body"))):
+    if not comment_commands(payload, "config"):
         return
     repo = await ctx.repository(payload)
     found = await repo.read_file(CONFIG_PATH, repo.default_branch)

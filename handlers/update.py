@@ -24,7 +24,7 @@ from bot.rolling import MAX_ATTEMPTS, Conflict, FileChange, RollingPull, publish
 from bot.snapshot import read_snapshot
 from bot.update_text import LATEST_BRANCH, LATEST_TITLE, render_update_body
 from bot.updates import dated_query, default_query, is_due, last_run, plan_update
-from handlers.commands import parse_commands
+from handlers.commands import comment_commands
 
 log = logging.getLogger(__name__)
 router = Router()
@@ -66,10 +66,9 @@ async def scheduled_update(event: sansio.Event, ctx: Context) -> None:
 @router.register("issue_comment", action="created")
 async def update_on_command(event: sansio.Event, ctx: Context) -> None:
     payload = event.data
-    sender = payload.get("sender") or {}
-    if sender.get("type") == "Bot" or not any(
-            c.name == "update" for c in parse_commands(payload["comment"].get("body"))):
+    if not comment_commands(payload, "update"):
         return
+    sender = payload["sender"]
     repo = await ctx.repository(payload)
     number = payload["issue"]["number"]
     role = await repo.permission(sender["login"])
