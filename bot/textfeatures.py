@@ -8,6 +8,7 @@ matters is that "jailbreaking", "jailbreaks" and "Jailbreak" meet, as do "medica
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -87,7 +88,7 @@ def features(text: str, *, char_ngrams: bool = True) -> Counter[str]:
     found = words(text)
     stems = [stem(w) for w in found]
     bag: Counter[str] = Counter("w:" + s for s in stems)
-    bag.update(f"b:{a}_{b}" for a, b in zip(stems, stems[1:], strict=False))
+    bag.update(f"b:{a}_{b}" for a, b in itertools.pairwise(stems))
     if char_ngrams:
         for word in found:
             padded = f" {word} "
