@@ -83,7 +83,7 @@ def _decide(doc: ListDocument, request: AddRequest, papers: Mapping[ArxivRef, Pa
     if paper is None:
         return Outcome(request, "not_found")
     if request.section:
-        section = match_section(doc, request.section)
+        section = match_section(doc, request.section, hints=config.sections)
         if section is None:
             return Outcome(request, "unknown_section", paper)
         return Outcome(request, "added", paper, section)

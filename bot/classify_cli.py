@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.classify import choose_section, score_relevance
+from bot.classify import arxiv_id_date, choose_section, score_relevance
 from bot.config import Config, LatestConfig, parse_config
 from bot.listdoc import ListDocument, parse_list
 
@@ -94,9 +94,4 @@ def _published(paper: dict[str, Any]) -> date | None:
     value = paper.get("published")
     if isinstance(value, str) and value.strip():
         return date.fromisoformat(value.strip()[:10])
-    arxiv_id = str(paper.get("arxiv_id") or "")
-    if len(arxiv_id) >= 9 and arxiv_id[4] == "." and arxiv_id[:4].isdigit():
-        month = int(arxiv_id[2:4])
-        if 1 <= month <= 12:
-            return date(2000 + int(arxiv_id[:2]), month, 1)
-    return None
+    return arxiv_id_date(str(paper.get("arxiv_id") or ""))

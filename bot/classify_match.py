@@ -21,7 +21,7 @@ from bot.textfeatures import stem
 # A typed name must be at least this similar to a heading to match it without an exact hit.
 CLOSE_ENOUGH = 0.8
 _PATH_SEPARATOR = re.compile(r"\s*(?:>|/|›|»|::)\s*")
-_NUMBERING = re.compile(r"^(?:[a-z]?\d+(?:\.\d+)*\.?|[a-z]\.|[ivx]+\.)\s+")
+_NUMBERING = re.compile(r"^(?:[a-z]?\d{1,2}(?:\.\d+)*\.?|[a-z]\.|[ivx]+\.)\s+")
 
 
 def normalise_heading(text: str) -> str:

@@ -4,49 +4,42 @@ Built once per document text (see `bot.classify`), then asked for many papers. E
 learned from the list itself — entry titles, headings and the maintainer's hints — because each
 list cuts its topic differently; nothing here knows any particular list.
 
-Three views of a section are combined, each good where the others are weak:
-- the centroid of its entries' TF-IDF vectors (what the section is about on average),
-- a complement naive Bayes over the same features (robust for sections with few entries),
-- the nearest entries (a paper close to one listed paper usually goes beside it),
-plus the section's own words (heading, hint names, aliases, keywords) as weighted pseudo-entries,
-and, for sections named after years, the paper's date.
+A section's score adds up, with weights measured on real lists (benchmarks/README.md):
+- cosine to the centroid of its entries' TF-IDF vectors (words, word pairs, letter n-grams),
+  its own words (headings, hint names, aliases, keywords) counted in as weighted pseudo-entries;
+- a complement naive Bayes over the same features (steadier for sections with few entries);
+- a direct match of the paper against the section's own words (helps sections that are new);
+- a prior from the section's size (arXiv-linked entries), so "TODO" or "Blogs" rarely win;
+- how usual the paper's month is among the section's papers (topics come and go);
+- for lists grouped by year, the paper's year decides between year sections.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.textfeatures import features, word_stems
+from bot.classify_headings import YearSpan, heading_words, year_spans
+from bot.textfeatures import features
 
 # Fusion weights and smoothing, chosen on the seven dev lists as a whole (never per list).
 PARAMS: dict[str, float] = {
     "centroid": 1.0,
     "bayes": 1.0,
-    "knn": 0.0,
-    "knn_k": 5,
     "heading_weight": 2.0,
     "hint_weight": 3.0,
     "year_bonus": 1.0,
     "nb_alpha": 0.3,
     "nb_scale": 0.05,
     "prior": 0.05,
-    "parent": 0.0,
     "heading_match": 0.1,
-    "notes_weight": 0.0,
-    "char_weight": 1.0,
-    "date": 0.0,
+    "date": 0.1,
     "date_bandwidth": 6.0,
 }
 
-_YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
-_BEFORE = re.compile(r"\b(before|earlier|older|prior|until|pre)\b", re.IGNORECASE)
-_AFTER = re.compile(r"\b(after|since|later|onwards?|newer)\b", re.IGNORECASE)
-_NUMBERING = re.compile(r"^\s*(?:[A-Za-z]?\d+(?:\.\d+)*\.?|[A-Z]\.|[IVX]+\.)\s+")
 
 
 @dataclass(frozen=True)
@@ -56,42 +49,11 @@ class SectionExample:
     headings: tuple[str, ...]  # the path, top first
     titles: tuple[str, ...]  # its entries' titles
     hint_texts: tuple[str, ...] = ()  # configured name, aliases and keywords
-    notes: tuple[str, ...] = ()  # the rest of each entry's text (authors, tags, summaries)
     linked: int = 0  # entries that link an arXiv paper
     months: tuple[int, ...] = ()  # months (year * 12 + month) of the arXiv ids its entries link
 
 
-@dataclass(frozen=True)
-class YearSpan:
-    """The publication years a year-named section accepts (inclusive)."""
-
-    first: int
-    last: int
-
-    def accepts(self, year: int) -> bool:
-        return self.first <= year <= self.last
-
-
-def heading_words(heading: str) -> str:
-    """A heading without its outline number ("A1. Jailbreak" -> "Jailbreak")."""
-    return _NUMBERING.sub("", heading).strip()
-
-
-def year_span(heading: str) -> YearSpan | None:
-    """The years a heading such as "2024", "Before 2021" or "2019-2020" stands for."""
-    text = heading_words(heading)
-    years = [int(y) for y in _YEAR.findall(text)]
-    if not years or len(word_stems(_YEAR.sub(" ", text))) > 2:
-        return None
-    if _BEFORE.search(text):
-        return YearSpan(0, min(years) - (0 if re.search(r"\band\b", text) else 1))
-    if _AFTER.search(text):
-        return YearSpan(max(years), 9999)
-    return YearSpan(min(years), max(years))
-
-
-def _tfidf(bag: Counter[str], idf: dict[str, float], default_idf: float,
-           char_weight: float = 1.0) -> dict[str, float]:
+def _tfidf(bag: Counter[str], idf: dict[str, float], default_idf: float) -> dict[str, float]:
     """Sublinear TF-IDF, the word block and the letter n-gram block each scaled to unit length."""
     vector: dict[str, float] = {}
     norms = {"c": 0.0, "o": 0.0}
@@ -100,7 +62,6 @@ def _tfidf(bag: Counter[str], idf: dict[str, float], default_idf: float,
         vector[feature] = value
         norms["c" if feature[0] == "c" else "o"] += value * value
     scale = {key: 1.0 / math.sqrt(total) if total else 0.0 for key, total in norms.items()}
-    scale["c"] *= char_weight
     return {f: v * scale["c" if f[0] == "c" else "o"] for f, v in vector.items()}
 
 
@@ -119,20 +80,17 @@ class SectionModel:
     default_idf: float
     centroids: list[dict[str, float]]
     centroid_norms: list[float]
-    nb_weights: list[dict[str, float]]
-    nb_default: list[float]
+    bayes: ComplementBayes
     postings: dict[str, list[tuple[int, float]]]
     entry_section: list[int]
     sizes: list[int]
     entry_titles: list[str]
     months: list[tuple[int, ...]]
-    groups: list[tuple[str, ...]]
     own_vectors: list[dict[str, float]]
-    group_centroids: dict[tuple[str, ...], tuple[dict[str, float], float]]
     params: dict[str, float] = field(default_factory=lambda: dict(PARAMS))
 
     def vector(self, text: str) -> dict[str, float]:
-        return _tfidf(features(text), self.idf, self.default_idf, self.params["char_weight"])
+        return _tfidf(features(text), self.idf, self.default_idf)
 
     def scores(self, text: str, published: date | None = None) -> list[float]:
         """One score per section, higher is better; comparable across papers of this list."""
@@ -146,10 +104,7 @@ class SectionModel:
                 if norm:
                     totals[i] += p["centroid"] * _dot(query, self.centroids[i]) / norm
         if p["bayes"]:
-            raw = [
-                sum(v * self.nb_weights[i].get(f, self.nb_default[i]) for f, v in query.items())
-                for i in range(count)
-            ]
+            raw = self.bayes.scores(query)
             mean = sum(raw) / count
             spread = math.sqrt(sum((r - mean) ** 2 for r in raw) / count) or 1.0
             for i in range(count):
@@ -161,16 +116,6 @@ class SectionModel:
             total = sum(self.sizes) + len(self.sizes)
             for i, size in enumerate(self.sizes):
                 totals[i] += p["prior"] * math.log((size + 1) / total)
-        if p["parent"]:
-            group_scores = {
-                key: _dot(query, centroid) / norm
-                for key, (centroid, norm) in self.group_centroids.items() if norm
-            }
-            for i, key in enumerate(self.groups):
-                totals[i] += p["parent"] * group_scores.get(key, 0.0)
-        if p["knn"]:
-            for i, value in enumerate(self._neighbour_votes(query)):
-                totals[i] += p["knn"] * value
         if published is not None and p["date"]:
             for i, value in enumerate(self._date_fit(published)):
                 totals[i] += p["date"] * value
@@ -224,14 +169,6 @@ class SectionModel:
                 similarity[entry] += value * weight
         return similarity
 
-    def _neighbour_votes(self, query: dict[str, float]) -> list[float]:
-        similarity = self._similarities(query)
-        votes = [0.0] * len(self.spans)
-        best = sorted(similarity.items(), key=lambda item: -item[1])[: int(self.params["knn_k"])]
-        for entry, value in best:
-            votes[self.entry_section[entry]] += value
-        return votes
-
 
 def build_model(sections: Sequence[SectionExample], params: dict[str, float] | None = None
                 ) -> SectionModel:
@@ -255,16 +192,12 @@ def build_model(sections: Sequence[SectionExample], params: dict[str, float] | N
     for index, (section, section_bags) in enumerate(zip(sections, bags, strict=True)):
         centroid: Counter[str] = Counter()
         for bag in section_bags:
-            vector = _tfidf(bag, idf, default_idf, p["char_weight"])
+            vector = _tfidf(bag, idf, default_idf)
             centroid.update(vector)
             for feature, value in vector.items():
                 if feature[0] != "c":
                     postings[feature].append((len(entry_section), value))
             entry_section.append(index)
-        if p["notes_weight"]:
-            for note in section.notes:
-                for feature, value in _tfidf(features(note), idf, default_idf).items():
-                    centroid[feature] += p["notes_weight"] * value
         own_words = " ".join(heading_words(h) for h in section.headings)
         own_vectors.append(_tfidf(features(" ".join([own_words, *section.hint_texts])),
                                   idf, default_idf))
@@ -276,30 +209,19 @@ def build_model(sections: Sequence[SectionExample], params: dict[str, float] | N
         centroids.append(dict(centroid))
         class_totals.append(centroid)
     norms = [math.sqrt(sum(v * v for v in c.values())) for c in centroids]
-    groups = [s.headings[:-1] if len(s.headings) > 1 else s.headings for s in sections]
-    merged: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
-    for key, centroid in zip(groups, class_totals, strict=True):
-        merged[key].update(centroid)
-    group_centroids = {
-        key: (dict(c), math.sqrt(sum(v * v for v in c.values()))) for key, c in merged.items()
-    }
-    nb_weights, nb_default = _complement_bayes(class_totals, p["nb_alpha"])
     return SectionModel(
-        spans=_year_spans(sections),
+        spans=year_spans([s.headings[-1] if s.headings else "" for s in sections]),
         idf=idf,
         default_idf=default_idf,
         centroids=centroids,
         centroid_norms=norms,
-        nb_weights=nb_weights,
-        nb_default=nb_default,
+        bayes=ComplementBayes.fit(class_totals, p["nb_alpha"]),
         postings=dict(postings),
         entry_section=entry_section,
         sizes=_sizes(sections),
         entry_titles=[t for s in sections for t in s.titles],
         months=[s.months for s in sections],
-        groups=groups,
         own_vectors=own_vectors,
-        group_centroids=group_centroids,
         params=p,
     )
 
@@ -312,31 +234,37 @@ def _sizes(sections: Sequence[SectionExample]) -> list[int]:
     return [len(s.titles) for s in sections]
 
 
-def _year_spans(sections: Sequence[SectionExample]) -> list[YearSpan | None]:
-    """Spans of year-named sections, when the list groups papers by year (two or more such
-    sections); a lone "2024" heading is more likely a topic's subsection than a year group."""
-    spans = [year_span(s.headings[-1]) if s.headings else None for s in sections]
-    return spans if sum(span is not None for span in spans) >= 2 else [None] * len(spans)
+@dataclass(frozen=True)
+class ComplementBayes:
+    """Complement naive Bayes (Rennie et al., 2003): a feature speaks for a section when it is
+    rare in all the other sections. Weights are computed when asked, from the totals, so a
+    5,000-entry list does not keep a sections-by-vocabulary table in memory."""
 
+    totals: list[Counter[str]]
+    everything: Counter[str]
+    denominators: list[float]
+    scales: list[float]
+    alpha: float
 
-def _complement_bayes(totals: list[Counter[str]], alpha: float
-                      ) -> tuple[list[dict[str, float]], list[float]]:
-    """Weights of a complement naive Bayes: a feature scores for a section when it is rare in
-    all the other sections (Rennie et al., 2003), normalised per section."""
-    everything: Counter[str] = Counter()
-    for total in totals:
-        everything.update(total)
-    vocabulary = len(everything) or 1
-    grand = sum(everything.values())
-    weights: list[dict[str, float]] = []
-    defaults: list[float] = []
-    for total in totals:
-        rest_sum = grand - sum(total.values())
-        denominator = rest_sum + alpha * vocabulary
-        raw = {f: -math.log((alpha + everything[f] - total.get(f, 0.0)) / denominator)
-               for f in everything}
-        default = -math.log(alpha / denominator)
-        scale = sum(abs(v) for v in raw.values()) or 1.0
-        weights.append({f: v / scale for f, v in raw.items()})
-        defaults.append(default / scale)
-    return weights, defaults
+    @classmethod
+    def fit(cls, totals: list[Counter[str]], alpha: float) -> ComplementBayes:
+        everything: Counter[str] = Counter()
+        for total in totals:
+            everything.update(total)
+        vocabulary = len(everything) or 1
+        grand = sum(everything.values())
+        denominators = [grand - sum(t.values()) + alpha * vocabulary for t in totals]
+        scales = []
+        for total, denominator in zip(totals, denominators, strict=True):
+            scale = sum(abs(math.log((alpha + n - total.get(f, 0.0)) / denominator))
+                        for f, n in everything.items())
+            scales.append(scale or 1.0)
+        return cls(totals, everything, denominators, scales, alpha)
+
+    def scores(self, query: dict[str, float]) -> list[float]:
+        return [
+            -sum(v * math.log((self.alpha + self.everything.get(f, 0.0) - total.get(f, 0.0))
+                              / denominator) for f, v in query.items()) / scale
+            for total, denominator, scale in zip(self.totals, self.denominators, self.scales,
+                                                 strict=True)
+        ]

@@ -171,6 +171,10 @@ def term_strength(term: Term, paper: PaperText) -> float:
 def count_phrase(term: Term, stems: Sequence[str]) -> int:
     """Occurrences of the term's stems as a contiguous run (the last may be a prefix)."""
     size = len(term.stems)
+    if size == 1 and not term.prefix:
+        return stems.count(term.stems[0])
+    if term.stems[0] not in stems and (size > 1 or not term.prefix):
+        return 0  # cheap rejection: most terms are absent from most papers
     count = 0
     for start in range(len(stems) - size + 1):
         window = stems[start : start + size]
@@ -181,7 +185,9 @@ def count_phrase(term: Term, stems: Sequence[str]) -> int:
     return count
 
 
-def terms_of(node: Node) -> list[Term]:
+def terms_of(node: Node, *, positive_only: bool = False) -> list[Term]:
+    """The node's terms; `positive_only` skips what an ANDNOT rules out."""
     if node.term is not None:
         return [node.term]
-    return [t for child in node.children for t in terms_of(child)]
+    children = node.children[:1] if positive_only and node.op == "ANDNOT" else node.children
+    return [t for child in children for t in terms_of(child, positive_only=positive_only)]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.classify_query import (
     Node,
@@ -59,14 +60,16 @@ class _Rules:
     exclude: tuple[Node, ...]
 
 
-def compile_rules(latest: LatestConfig) -> tuple[_Rules, list[str]]:
-    """The include/exclude expressions, and a message for each that cannot be read."""
+@lru_cache(maxsize=32)
+def compile_rules(latest: LatestConfig) -> tuple[_Rules, tuple[str, ...]]:
+    """The include/exclude expressions, and a message for each that cannot be read (parsed once
+    per config)."""
     problems: list[str] = []
     include = _parse_all(latest.include, "latest.include", problems)
     if not include and latest.query:
         include = _parse_all((latest.query,), "latest.query", problems)
     exclude = _parse_all(latest.exclude, "latest.exclude", problems)
-    return _Rules(tuple(include), tuple(exclude)), problems
+    return _Rules(tuple(include), tuple(exclude)), tuple(problems)
 
 
 def score_relevance(title: str, abstract: str, categories: Sequence[str], *,
@@ -79,8 +82,7 @@ def score_relevance(title: str, abstract: str, categories: Sequence[str], *,
     score *= _category_factor(latest.categories, categories, reasons)
     if doc is not None:
         score = _with_list_similarity(score, doc, title, reasons)
-    if not reasons:
-        reasons.append(REASON_NOTHING)
+    reasons = list(dict.fromkeys(reasons)) or [REASON_NOTHING]
     score = round(min(max(score, 0.0), 1.0), 4)
     return Relevance(score, score >= latest.min_relevance, tuple(reasons))
 
@@ -145,7 +147,7 @@ def _with_list_similarity(score: float, doc: ListDocument, title: str, reasons: 
 
 
 def _explain(node: Node, paper: PaperText, reasons: list[str], template: str) -> None:
-    for term in terms_of(node):
+    for term in terms_of(node, positive_only=True):
         if term.field == "cat":
             continue
         if count_phrase(term, paper.title):
