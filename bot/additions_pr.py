@@ -3,6 +3,7 @@ maintainer has pushed to, and record its state (pending papers, our head, answer
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,14 +37,14 @@ async def write_additions(repo: Repository, config: Config, current: RollingPull
         return None
     reset = current.only_ours
     if current.only_ours:
-        text = render_additions(change.base.text, change.pending, papers, config)
+        text = await asyncio.to_thread(render_additions, change.base.text, change.pending, papers, config)
         blob = change.base.sha
         if current.pull and current.state.get("base") == change.base_sha and change.tip:
             reset, blob = False, change.tip.sha  # already on this base: write on top, skip the reset
     else:
         if change.tip is None:
             raise Conflict("the list file vanished from the branch")
-        text = render_additions(change.tip.text, change.added, papers, config)
+        text = await asyncio.to_thread(render_additions, change.tip.text, change.added, papers, config)
         for arxiv_id in change.removed:
             text = remove_entry(text, arxiv_id)
         blob = change.tip.sha

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from gidgethub import sansio
@@ -149,13 +150,16 @@ async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSo
     notes += remove_notes
     pending = [p for p in pending if p.arxiv_id not in removed]
 
-    doc = parse_list(base.text)
+    # Parsing, classifying and rendering are CPU work (a model of a large list takes seconds to
+    # build once): they run in a worker thread so that webhooks keep being answered meanwhile.
+    doc = await asyncio.to_thread(parse_list, base.text)
     # Papers the list already has are answered from the list alone; pending ones are re-rendered.
     wanted = [r.ref for r in requests if r.ref and not doc.find_paper(r.ref.arxiv_id)]
     wanted += [ArxivRef(p.arxiv_id) for p in pending]
     fetched = await ctx.arxiv.fetch(wanted) if wanted else {}
-    added, outcomes = plan_additions(doc, requests, fetched, pending, config=config,
-                                     requested_by=source.sender, issue=source.issue)
+    added, outcomes = await asyncio.to_thread(
+        partial(plan_additions, doc, requests, fetched, pending, config=config,
+                requested_by=source.sender, issue=source.issue))
     if len(pending) + len(added) > config.limits.pending_papers:
         added, outcomes = [], [_refused(o) for o in outcomes]
         notes.append(PENDING_LIMIT.format(limit=config.limits.pending_papers))

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from gidgethub import sansio
@@ -130,16 +131,17 @@ async def _update(ctx: Context, repo: Repository, *, force: bool) -> UpdateResul
         archive = await repo.read_file(latest.archive, base_sha)
     rejected = {paper["id"] for body in snap.closed_bodies
                 for paper in decode_state(body).get("papers", []) if "id" in paper}
-    doc = parse_list(base.text)
+    doc = await asyncio.to_thread(parse_list, base.text)  # CPU work off the event loop
     query = latest.query or default_query(latest, _list_title(doc))
     since = _date(block.meta.get("newest"))
     candidates = await ctx.arxiv.search(
         SearchQuery(dated_query(query, since, now), max_results=min(100, latest.max_papers * 3)))
     proposed = _rows_of(tip.text) if tip and current.pull else []
     archive_text = archive.text if archive else None
-    plan = plan_update(base.text, archive_text, candidates, latest=latest, doc=doc,
-                       known_ids=listed_ids(base.text, archive_text or "") | rejected,
-                       proposed_rows=proposed, now=now)
+    known = listed_ids(base.text, archive_text or "") | rejected
+    plan = await asyncio.to_thread(partial(
+        plan_update, base.text, archive_text, candidates, latest=latest, doc=doc, known_ids=known,
+        proposed_rows=proposed, now=now))
     if not plan.kept:
         return UpdateResult(repo.full_name, "no_change", current.pull and current.pull["html_url"],
                             dropped=plan.dropped, message=UPDATE_NOTHING.format(dropped=plan.dropped))
