@@ -10,6 +10,8 @@ A section's score adds up, with weights measured on real lists (benchmarks/READM
 - a complement naive Bayes over the same features (steadier for sections with few entries);
 - a direct match of the paper against the section's own words (helps sections that are new);
 - a prior from the section's size (arXiv-linked entries), so "TODO" or "Blogs" rarely win;
+- minus how alike the section's own entries are (a catch-all such as "Other Work" is diffuse, so
+  its centroid matches any one paper weakly and needs this to compete);
 - how usual the paper's month is among the section's papers (topics come and go);
 - for lists grouped by year, the paper's year decides between year sections.
 """
@@ -34,7 +36,8 @@ PARAMS: dict[str, float] = {
     "year_bonus": 1.0,
     "nb_alpha": 0.3,
     "nb_scale": 0.05,
-    "prior": 0.05,
+    "prior": 0.045,
+    "coherence": 0.3,
     "heading_match": 0.1,
     "date": 0.1,
     "date_bandwidth": 6.0,
@@ -87,6 +90,7 @@ class SectionModel:
     entry_titles: list[str]
     months: list[tuple[int, ...]]
     own_vectors: list[dict[str, float]]
+    coherence: list[float]
     params: dict[str, float] = field(default_factory=lambda: dict(PARAMS))
 
     def vector(self, text: str) -> dict[str, float]:
@@ -112,6 +116,9 @@ class SectionModel:
         if p["heading_match"]:
             for i, own in enumerate(self.own_vectors):
                 totals[i] += p["heading_match"] * _dot(query, own)
+        if p["coherence"]:
+            for i, value in enumerate(self.coherence):
+                totals[i] -= p["coherence"] * value
         if p["prior"]:
             total = sum(self.sizes) + len(self.sizes)
             for i, size in enumerate(self.sizes):
@@ -189,10 +196,11 @@ def build_model(sections: Sequence[SectionExample], params: dict[str, float] | N
     class_totals: list[Counter[str]] = []
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     entry_section: list[int] = []
+    entry_vectors: list[list[dict[str, float]]] = []
     for index, (section, section_bags) in enumerate(zip(sections, bags, strict=True)):
         centroid: Counter[str] = Counter()
-        for bag in section_bags:
-            vector = _tfidf(bag, idf, default_idf)
+        entry_vectors.append([_tfidf(bag, idf, default_idf) for bag in section_bags])
+        for vector in entry_vectors[-1]:
             centroid.update(vector)
             for feature, value in vector.items():
                 if feature[0] != "c":
@@ -222,8 +230,22 @@ def build_model(sections: Sequence[SectionExample], params: dict[str, float] | N
         entry_titles=[t for s in sections for t in s.titles],
         months=[s.months for s in sections],
         own_vectors=own_vectors,
+        coherence=[_coherence(v, c, n) for v, c, n in zip(entry_vectors, centroids, norms,
+                                                          strict=True)],
         params=p,
     )
+
+
+def _coherence(vectors: Sequence[dict[str, float]], centroid: dict[str, float], norm: float
+               ) -> float:
+    """Mean cosine of each entry to its section's centroid without that entry (leave-one-out,
+    so a small section is not coherent merely because each entry is much of its centroid)."""
+    cosines = []
+    for vector in vectors:
+        shared, own = _dot(vector, centroid), _dot(vector, vector)
+        rest = norm * norm - 2 * shared + own
+        cosines.append((shared - own) / math.sqrt(rest) if rest > 1e-9 else 0.0)
+    return sum(cosines) / len(cosines) if cosines else 0.0
 
 
 def _sizes(sections: Sequence[SectionExample]) -> list[int]:
