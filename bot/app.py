@@ -26,6 +26,7 @@ from bot.github import GitHubApp
 from bot.logs import delivery_id
 from bot.scheduler import periodic_updates
 from bot.settings import Settings
+from handlers.commands import might_hold_command
 
 log = logging.getLogger(__name__)
 
@@ -114,12 +115,14 @@ def create_app(settings: Settings, router: Router | None = None) -> web.Applicat
             return web.json_response({"msg": "duplicate delivery ignored"}, status=200)
         if delivery:
             seen[delivery] = time.time()
+        if event_name == "issue_comment" and not mentions_command(data):
+            return web.json_response({"msg": "no command"}, status=200)  # nothing to do: no job
         event = sansio.Event(data, event=event_name, delivery_id=delivery or "-")
         context = app[CONTEXT]
 
         async def work() -> None:
             delivery_id.set(event.delivery_id)
-            log.info("handling %s.%s", event.event, data.get("action", "-"))
+            log.debug("handling %s.%s", event.event, data.get("action", "-"))
             await router.dispatch(event, context)
 
         app[JOBS].start(f"delivery-{delivery}", work)
@@ -134,6 +137,12 @@ def create_app(settings: Settings, router: Router | None = None) -> web.Applicat
     app.router.add_post(WEBHOOK_PATH, webhook)
     app.router.add_get("/health", health)
     return app
+
+
+def mentions_command(data: dict) -> bool:
+    """Only a new comment that may hold a command starts a job; the rest is acknowledged and dropped."""
+    body = (data.get("comment") or {}).get("body")
+    return data.get("action") == "created" and isinstance(body, str) and might_hold_command(body)
 
 
 def signature_valid(secret: str, body: bytes, header: str) -> bool:

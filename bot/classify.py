@@ -44,7 +44,7 @@ SCORE_TEMPERATURE = 0.1
 NOTHING_MATCHED = 0.02
 # How much an abstract counts next to the title (titles are what lists are organised by).
 ABSTRACT_WEIGHT = 0.5
-MODEL_CACHE_SIZE = 16
+MODEL_CACHE_SIZE = 4  # models grow with their list (about 8 MB per 1,000 entries): few, by RSS
 
 _models: LRUCache[str, tuple[list[Section], SectionModel]] = LRUCache(maxsize=MODEL_CACHE_SIZE)
 _models_lock = threading.Lock()

@@ -195,6 +195,13 @@ class Repository:
             raise
         if not isinstance(data, dict) or data.get("type") != "file":
             return None
+        if data.get("encoding") == "none" and data.get("size"):
+            # Above 1 MB GitHub leaves `content` empty: ask for the raw bytes instead.
+            text = await self.gh.getitem(
+                "/repos/{owner}/{repo}/contents/{+path}{?ref}",
+                {"owner": self.owner, "repo": self.name, "path": path, "ref": ref},
+                accept="application/vnd.github.raw")
+            return FileContent(text if isinstance(text, str) else str(text), data["sha"])
         raw = base64.b64decode(data.get("content") or "")
         return FileContent(raw.decode("utf-8", errors="replace"), data["sha"])
 

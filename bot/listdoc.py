@@ -75,6 +75,11 @@ class ListDocument:
 
     def find_paper(self, arxiv_id: str) -> list[int]:
         """1-based lines where the id appears in any link form or version, anywhere in the file."""
+        # A plain substring search first: the regex (with a lookbehind) would scan the whole file.
+        # (Old-style ids, whose archive part may differ in case, always take the regex.)
+        number = _NEW_STYLE_NUMBER.search(arxiv_id)
+        if number and number[0] not in self.text:
+            return []
         pattern = id_pattern(arxiv_id)
         starts = self._line_starts
         return sorted({bisect.bisect_right(starts, m.start()) for m in pattern.finditer(self.text)})
@@ -85,6 +90,9 @@ class ListDocument:
     @cached_property
     def _line_starts(self) -> list[int]:
         return [0] + [m.end() for m in re.finditer("\n", self.text)]
+
+
+_NEW_STYLE_NUMBER = re.compile(r"\d{4}\.\d{4,5}")
 
 
 def id_pattern(arxiv_id: str) -> re.Pattern[str]:

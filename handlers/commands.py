@@ -28,6 +28,15 @@ class Command:
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
 
+_COMMAND_HINT = re.compile(
+    r"^ {0,3}/(?:" + "|".join(sorted(KNOWN_COMMANDS)) + r")(?=\s|$)", re.IGNORECASE | re.MULTILINE)
+
+
+def might_hold_command(body: str | None) -> bool:
+    """A cheap first look for the webhook endpoint; `parse_commands` decides properly."""
+    return bool(body) and _COMMAND_HINT.search(body) is not None
+
+
 def sent_by_bot(payload: dict[str, Any]) -> bool:
     """Comments by bots (paperbot included) never run commands: no loops, no bot-to-bot chatter."""
     sender = payload.get("sender") or {}

@@ -214,3 +214,18 @@ async def test_classic_arxiv_dialect(bot, repo, fake_github, fake_arxiv):
     await bot.comment(REPO, issue, "/add 2502.05206")
     assert "added to «Jailbreak Attacks»" in bot.replies(REPO, issue)[0]
     assert "Chain-of-Thought Hijacking" in fake_github.file(REPO, "README.md", ADDITIONS_BRANCH)
+
+
+async def test_a_list_larger_than_one_megabyte(bot, fake_github, fake_arxiv):
+    filler = "".join(f"- **Paper number {n} about jailbreak attacks on aligned language models** "
+                     f"[[paper]](https://arxiv.org/abs/2301.{n:05d})\n" for n in range(12_000))
+    big = LIST.replace("## Surveys", filler + "\n## Surveys")
+    assert len(big.encode()) > 1_100_000
+    fake_github.add_repo(REPO, {"README.md": big})
+    seed_papers(fake_arxiv)
+    issue = fake_github.add_issue(REPO, "big")
+    await bot.comment(REPO, issue, "/add 2502.05206 2301.00042")
+    [reply] = bot.replies(REPO, issue)
+    assert "added to «" in reply and "already listed" in reply
+    after = fake_github.file(REPO, "README.md", ADDITIONS_BRANCH)
+    assert len(after) > len(big) and after.count("2502.05206") == 1

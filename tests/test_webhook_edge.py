@@ -53,7 +53,7 @@ def headers(body: bytes, event="issue_comment", delivery="d-1", signature=None):
 
 
 async def test_signed_delivery_is_accepted_once(client, recorder):
-    body = json.dumps({"action": "created", "comment": {}}).encode()
+    body = json.dumps({"action": "created", "comment": {"body": "/add 2502.05206"}}).encode()
     first = await client.post("/api/github/webhooks", data=body, headers=headers(body))
     second = await client.post("/api/github/webhooks", data=body, headers=headers(body))
     assert first.status == 202 and second.status == 200
@@ -98,3 +98,12 @@ async def test_health(client):
     response = await client.get("/health")
     assert response.status == 200
     assert (await response.json())["status"] == "ok"
+
+
+async def test_comments_without_a_command_start_no_job(client, recorder):
+    for n, text in enumerate(["thanks!", "see /usr/bin/x", "> /add 1", None]):
+        body = json.dumps({"action": "created", "comment": {"body": text}}).encode()
+        response = await client.post("/api/github/webhooks", data=body, headers=headers(body, delivery=f"n{n}"))
+        assert response.status == 200
+    await jobs_of(client.app).drain(5)
+    assert recorder[1] == [] and jobs_of(client.app).completed == 0
