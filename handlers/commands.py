@@ -33,8 +33,9 @@ _COMMAND_HINT = re.compile(
 
 
 def might_hold_command(body: str | None) -> bool:
-    """A cheap first look for the webhook endpoint; `parse_commands` decides properly."""
-    return bool(body) and _COMMAND_HINT.search(body) is not None
+    """For the webhook endpoint: does this comment hold a command? A regex rules most comments out
+    at once; the few that mention one are parsed, so quoted and fenced commands start no job."""
+    return bool(body) and _COMMAND_HINT.search(body) is not None and bool(parse_commands(body))
 
 
 def sent_by_bot(payload: dict[str, Any]) -> bool:

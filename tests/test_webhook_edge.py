@@ -101,7 +101,7 @@ async def test_health(client):
 
 
 async def test_comments_without_a_command_start_no_job(client, recorder):
-    for n, text in enumerate(["thanks!", "see /usr/bin/x", "> /add 1", None]):
+    for n, text in enumerate(["thanks!", "see /usr/bin/x", "> /add 1", "```\n/add 1\n```", None]):
         body = json.dumps({"action": "created", "comment": {"body": text}}).encode()
         response = await client.post("/api/github/webhooks", data=body, headers=headers(body, delivery=f"n{n}"))
         assert response.status == 200
