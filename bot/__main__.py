@@ -169,10 +169,8 @@ def serve() -> int:
     try:
         Settings.from_env()
     except SettingsError as exc:
-        if not exc.missing:
-            print(exc, file=sys.stderr)
-            return 2
-        if not setup_mode(exc.missing):
+        # Only missing credentials lead to the setup page; other problems are reported below.
+        if exc.missing and not setup_mode(exc.missing):
             return 2
     settings = _settings_or_exit()
     if settings is None:

@@ -160,9 +160,7 @@ async def open_context(settings: Settings) -> AsyncIterator[Context]:
     async with aiohttp.ClientSession(timeout=timeout) as session:
         github = GitHubApp(session, app_id=settings.app_id, private_key=settings.private_key,
                            base_url=settings.github_api_url)
-        arxiv = ArxivClient(settings.arxiv_api_url, min_interval=settings.arxiv_min_interval,
-                            timeout=settings.arxiv_timeout)
-        yield Context(settings, github, arxiv)
+        yield Context(settings, github, ArxivClient.from_settings(settings))
 
 
 def _clients(settings: Settings, router: Router) -> Callable[[web.Application], AsyncIterator[None]]:

@@ -19,6 +19,7 @@ from cachetools import TTLCache
 
 from bot.errors import ArxivUnavailable
 from bot.papers import ArxivRef, Paper
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,11 @@ class ArxivClient:
         self.retries = retries
         self._query_url = api_url.rstrip("?") + "?{}"
         self._cache: TTLCache[str, Paper] = TTLCache(maxsize=cache_size, ttl=cache_ttl)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ArxivClient:
+        return cls(settings.arxiv_api_url, min_interval=settings.arxiv_min_interval,
+                   timeout=settings.arxiv_timeout)
 
     async def fetch(self, refs: Sequence[ArxivRef]) -> dict[ArxivRef, Paper | None]:
         """Metadata for each ref (None: arXiv has no such paper). One request for all misses."""

@@ -57,10 +57,6 @@ class Config:
     limits: Limits = field(default_factory=Limits)
 
 
-class ConfigProblems(list[str]):
-    """Problems found while reading the config, in the order they were found."""
-
-
 class _NoAliasLoader(yaml.SafeLoader):
     """A safe loader that refuses YAML aliases, so an alias bomb cannot expand in memory."""
 
@@ -73,7 +69,7 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 def parse_config(text: str | None) -> tuple[Config, list[str]]:
     """Read the YAML text of `.github/paperbot.yml`; `None` (no file) gives the defaults."""
-    problems = ConfigProblems()
+    problems: list[str] = []
     if text is None or not text.strip():
         return Config(), problems
     if len(text.encode("utf-8", "replace")) > MAX_CONFIG_BYTES:

@@ -50,14 +50,27 @@ class GitHubAPI(gh_aiohttp.GitHubAPI):
                 return await self._send(method, url, headers, body)
         return await self._send(method, url, headers, body)
 
+    async def graphql(self, query: str, *, endpoint: str = "https://api.github.com/graphql",
+                      **variables: Any) -> Any:
+        """gidgethub's GraphQL call skips the retry hook: queries are reads, so retry 5xx here too."""
+        for attempt in range(1, MAX_RETRIES + 1):
+            try:
+                return await super().graphql(query, endpoint=endpoint, **variables)
+            except gidgethub.GitHubBroken:
+                if attempt == MAX_RETRIES:
+                    raise
+                log.warning("GitHub GraphQL answered 5xx; retrying")
+                await self.sleep(self.retry_base_delay * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")
+
     async def _send(self, method: str, url: str, headers: Mapping[str, str],
                     body: bytes) -> tuple[int, Mapping[str, str], bytes]:
         for attempt in range(1, MAX_RETRIES + 1):
             try:
                 return await super()._request(method, url, headers, body)
             except (TimeoutError, aiohttp.ClientConnectionError):
-                # Only reads are safe to resend blindly; a write may have happened.
-                if method != "GET" or attempt == MAX_RETRIES:
+                # Only reads (GETs and GraphQL queries) are safe to resend; a write may have happened.
+                if (method != "GET" and not url.endswith("/graphql")) or attempt == MAX_RETRIES:
                     raise
                 log.warning("GitHub %s %s timed out; retrying", method, _path(url))
                 await self.sleep(self.retry_base_delay * 2 ** (attempt - 1))
@@ -205,18 +218,6 @@ class Repository:
         raw = base64.b64decode(data.get("content") or "")
         return FileContent(raw.decode("utf-8", errors="replace"), data["sha"])
 
-    async def branch_sha(self, branch: str) -> str | None:
-        try:
-            data = await self.gh.getitem(
-                "/repos/{owner}/{repo}/git/ref/{+ref}",
-                {"owner": self.owner, "repo": self.name, "ref": f"heads/{branch}"},
-            )
-        except gidgethub.BadRequest as exc:
-            if int(exc.status_code) == 404:
-                return None
-            raise
-        return data["object"]["sha"]
-
     async def reset_branch(self, branch: str, sha: str, *, exists: bool = False) -> None:
         """Point `branch` at `sha`, creating it when missing (a 422 means it exists: move it)."""
         url_vars = {"owner": self.owner, "repo": self.name}
@@ -246,21 +247,6 @@ class Repository:
                                    {"owner": self.owner, "repo": self.name, "path": path},
                                    data=data)
         return answer["commit"]["sha"]
-
-    async def open_pull(self, branch: str) -> dict[str, Any] | None:
-        pulls = await self.gh.getitem(
-            "/repos/{owner}/{repo}/pulls{?state,head,base}",
-            {"owner": self.owner, "repo": self.name, "state": "open",
-             "head": f"{self.owner}:{branch}", "base": self.default_branch},
-        )
-        return pulls[0] if pulls else None
-
-    async def closed_pulls(self, branch: str) -> list[dict[str, Any]]:
-        return await self.gh.getitem(
-            "/repos/{owner}/{repo}/pulls{?state,head,per_page}",
-            {"owner": self.owner, "repo": self.name, "state": "closed",
-             "head": f"{self.owner}:{branch}", "per_page": 30},
-        )
 
     async def create_pull(self, *, branch: str, title: str, body: str) -> dict[str, Any]:
         return await self.gh.post(

@@ -19,20 +19,13 @@ from bot.config import LatestConfig, parse_config
 from bot.latest import find_block, listed_ids
 from bot.listdoc import parse_list
 from bot.papers import InvalidRef, parse_ref
+from bot.replies import OUTCOME_TEXT
 from bot.settings import Settings
 from bot.updates import dated_query, default_query, plan_update
 
 LOCAL_USER = "local"
-OUTCOME_WORDS = {
-    "added": "added to «{section}»",
-    "pending": "already proposed",
-    "listed": "already listed at line {line}",
-    "not_found": "not found on arXiv",
-    "invalid": "invalid reference",
-    "unknown_section": "no section matches «{section}»",
-    "no_sections": "the list has no section with paper entries",
-    "pending_limit": "not added: limit reached",
-}
+# The reply's wording, with a plain line number instead of a Markdown link.
+OUTCOME_WORDS = {**OUTCOME_TEXT, "listed": "already listed at line {line}"}
 
 
 @dataclass(frozen=True)
@@ -40,11 +33,6 @@ class LocalResult:
     changed: bool
     lines: list[str]  # what to print, one line per paper or step
     problems: list[str]
-
-
-def _client(settings: Settings) -> ArxivClient:
-    return ArxivClient(settings.arxiv_api_url, min_interval=settings.arxiv_min_interval,
-                       timeout=settings.arxiv_timeout)
 
 
 def _read(path: Path | None) -> str | None:
@@ -66,7 +54,7 @@ def add_locally(refs: Sequence[str], readme: Path, *, settings: Settings,
             requests.append(AddRequest(raw, None, section, str(exc)))
     doc = parse_list(text)
     wanted = [r.ref for r in requests if r.ref and not doc.find_paper(r.ref.arxiv_id)]
-    fetched = asyncio.run(_client(settings).fetch(wanted)) if wanted else {}
+    fetched = asyncio.run(ArxivClient.from_settings(settings).fetch(wanted)) if wanted else {}
     added, outcomes = plan_additions(doc, requests, fetched, [], config=config,
                                      requested_by=LOCAL_USER, issue=0)
     papers = {p.arxiv_id: p for p in fetched.values() if p is not None}
@@ -97,7 +85,7 @@ def update_locally(readme: Path, *, settings: Settings, archive: Path | None = N
     newest = block.meta.get("newest")
     since = date.fromisoformat(newest) if newest else None
     search = SearchQuery(dated_query(query, since, now), max_results=min(100, latest.max_papers * 3))
-    candidates = asyncio.run(_client(settings).search(search))
+    candidates = asyncio.run(ArxivClient.from_settings(settings).search(search))
     plan = plan_update(text, archive_text, candidates, latest=latest, doc=doc,
                        known_ids=listed_ids(text, archive_text or ""), now=now)
     lines = [f"kept {k.paper.arxiv_id} ({k.relevance.score:.2f}): {k.paper.title}" for k in plan.kept]

@@ -15,7 +15,6 @@ from typing import Any
 import gidgethub
 
 from bot.github import Repository
-from bot.replies import decode_state
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -45,11 +44,6 @@ class FileChange:
     path: str
     text: str
     sha: str | None  # the blob we replace on the branch's tip (None: a new file)
-
-
-async def read_rolling_pull(repo: Repository, branch: str) -> RollingPull:
-    pull = await repo.open_pull(branch)
-    return RollingPull(pull, decode_state(pull["body"]) if pull else {})
 
 
 async def publish(

@@ -8,7 +8,6 @@ sequential calls short. A blob GraphQL reports as truncated is read again over R
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,8 +36,6 @@ query paperbotSnapshot($owner: String!, $name: String!, $config: String!, $list:
   }
 }
 """
-log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 3
 NO_FILE = ":.paperbot-no-such-file"  # an expression that names nothing, for files not wanted
 
 
@@ -66,16 +63,7 @@ async def read_snapshot(repo: Repository, *, config_path: str, list_path: str, b
     variables = dict(owner=repo.owner, name=repo.name, config=f"{ref}:{config_path}",
                      list=f"{ref}:{list_path}", archive=f"{ref}:{archive_path}" if archive_path else NO_FILE,
                      tip=f"{branch}:{tip_path}" if tip_path else NO_FILE, branch=branch)
-    for attempt in range(1, MAX_ATTEMPTS + 1):
-        try:
-            data = await repo.gh.graphql(SNAPSHOT_QUERY, endpoint=graphql_endpoint(repo.gh.base_url),
-                                         **variables)
-            break
-        except (gidgethub.GitHubBroken, TimeoutError) as exc:  # a read: safe to ask again
-            if attempt == MAX_ATTEMPTS:
-                raise
-            log.warning("GitHub GraphQL failed (%s); retrying", type(exc).__name__)
-            await asyncio.sleep(repo.gh.retry_base_delay * 2 ** (attempt - 1))
+    data = await repo.gh.graphql(SNAPSHOT_QUERY, endpoint=graphql_endpoint(repo.gh.base_url), **variables)
     found = data["repository"] or {}
     base = found.get("defaultBranchRef") or {}
     base_sha = (base.get("target") or {}).get("oid")
