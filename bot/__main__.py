@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -175,8 +176,13 @@ def serve() -> int:
     settings = _settings_or_exit()
     if settings is None:
         return 2
+    app = create_app(settings)
+    # What is loaded now lives as long as the process: keep it out of every later full garbage
+    # collection (each walked ~50,000 objects, ~10 ms with the event loop held).
+    gc.collect()
+    gc.freeze()
     # No access log: a line per delivery costs more than the rest of the ack path (measured).
-    web.run_app(create_app(settings), port=settings.port, print=None, access_log=None,
+    web.run_app(app, port=settings.port, print=None, access_log=None,
                 shutdown_timeout=25.0, handle_signals=True)
     return 0
 

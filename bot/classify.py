@@ -8,7 +8,6 @@ build once and a few milliseconds per paper after that. Relevance of new papers 
 
 from __future__ import annotations
 
-import hashlib
 import math
 import threading
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ __all__ = [
     "SectionChoice",
     "candidate_sections",
     "choose_section",
+    "forget_models",
     "match_section",
     "score_relevance",
 ]
@@ -46,7 +46,8 @@ NOTHING_MATCHED = 0.02
 ABSTRACT_WEIGHT = 0.5
 MODEL_CACHE_SIZE = 4  # models grow with their list (about 8 MB per 1,000 entries): few, by RSS
 
-_models: LRUCache[str, tuple[list[Section], SectionModel]] = LRUCache(maxsize=MODEL_CACHE_SIZE)
+_models: LRUCache[tuple[str, str], tuple[list[Section], SectionModel]] = LRUCache(
+    maxsize=MODEL_CACHE_SIZE)
 _models_lock = threading.Lock()
 
 
@@ -177,8 +178,12 @@ def _softmax(scores: Sequence[float]) -> list[float]:
     return [w / total for w in weights]
 
 
-def _cache_key(text: str, hints: Sequence[SectionHint]) -> str:
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
-    for hint in hints:
-        digest.update(repr((hint.name, hint.aliases, hint.keywords)).encode())
-    return digest.hexdigest()
+def _cache_key(text: str, hints: Sequence[SectionHint]) -> tuple[str, str]:
+    # The text itself: a str caches its hash, so a lookup costs nothing once the text was seen.
+    return text, repr([(hint.name, hint.aliases, hint.keywords) for hint in hints])
+
+
+def forget_models() -> None:
+    """Drop every cached section model (benchmarks measure the first build with this)."""
+    with _models_lock:
+        _models.clear()

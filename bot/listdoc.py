@@ -12,7 +12,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from bot.entryformat import DEFAULT_FORMAT, EntryFormat, anchor_entries, learn_format
 from bot.entrypieces import arxiv_ids_in
@@ -102,7 +102,15 @@ def id_pattern(arxiv_id: str) -> re.Pattern[str]:
                       re.IGNORECASE)
 
 
+# The `/add` job, the rolling pull request's regeneration and `/update` read the same base text one
+# after the other, and a 5,000-entry list takes tens of milliseconds to parse: parse it once.
+# Documents are immutable, so sharing one is safe; the text itself is the key.
+PARSED_CACHE_SIZE = 4
+
+
+@lru_cache(maxsize=PARSED_CACHE_SIZE)
 def parse_list(text: str) -> ListDocument:
+    """The list as sections and entries (cached for the last few texts)."""
     lines = _content_lines(text)
     scan = scan_lines(lines)
     entries = [_entry(lines, block) for block in scan.blocks]

@@ -82,16 +82,34 @@ def word_stems(text: str) -> list[str]:
     return [stem(w) for w in words(text)]
 
 
-def features(text: str, *, char_ngrams: bool = True) -> Counter[str]:
+def features(text: str, *, char_ngrams: bool = True,
+             memo: dict[str, tuple[str, tuple[str, ...]]] | None = None) -> Counter[str]:
     """Bag of features: stems (`w:`), adjacent stem pairs (`b:`) and in-word 3-5 letter n-grams
-    (`c:`), which let unseen word forms and compounds ("LLM-based", "jailbreaking") meet."""
-    found = words(text)
-    stems = [stem(w) for w in found]
-    bag: Counter[str] = Counter("w:" + s for s in stems)
-    bag.update(f"b:{a}_{b}" for a, b in itertools.pairwise(stems))
+    (`c:`), which let unseen word forms and compounds ("LLM-based", "jailbreaking") meet.
+
+    `memo` (word -> its stem and n-grams) lets a caller that reads thousands of titles work each
+    distinct word out once; the strings are then shared between the bags, too."""
+    word_bag, letter_bag = feature_blocks(text, memo=memo)
     if char_ngrams:
-        for word in found:
-            padded = f" {word} "
-            for size in (3, 4, 5):
-                bag.update("c:" + padded[i : i + size] for i in range(len(padded) - size + 1))
-    return bag
+        word_bag.update(letter_bag)
+    return word_bag
+
+
+def feature_blocks(text: str, *, memo: dict[str, tuple[str, tuple[str, ...]]] | None = None
+                   ) -> tuple[Counter[str], Counter[str]]:
+    """`features(text)` as two bags: stems and stem pairs, and letter n-grams."""
+    found = words(text)
+    if memo is None:
+        memo = {}
+    pieces = [memo.get(w) or memo.setdefault(w, _word_pieces(w)) for w in found]
+    stems = [stemmed for stemmed, _ in pieces]
+    word_bag: Counter[str] = Counter("w:" + s for s in stems)
+    word_bag.update(f"b:{a}_{b}" for a, b in itertools.pairwise(stems))
+    return word_bag, Counter(itertools.chain.from_iterable(grams for _, grams in pieces))
+
+
+def _word_pieces(word: str) -> tuple[str, tuple[str, ...]]:
+    padded = f" {word} "
+    grams = tuple("c:" + padded[i : i + size] for size in (3, 4, 5)
+                  for i in range(len(padded) - size + 1))
+    return stem(word), grams
