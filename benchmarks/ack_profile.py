@@ -1,10 +1,12 @@
 """What-if variants of our server and a py-spy breakdown: the tools behind ack_vs_probot.py's
-"where does the time go" (run through it: `--variants lean --profile production`).
+"where does the time go" (run through it: `--variants old-all,uvloop --profile production`).
 
-A variant is the production server (`python -m bot`) with candidate fixes patched in at start-up,
-so a fix is measured before anyone writes it in bot/ or handlers/. `uvloop` and `orjson` must be
-importable by the server (e.g. `.venv/bin/pip install --target /tmp/perfpkgs uvloop orjson` and
-PYTHONPATH=/tmp/perfpkgs).
+A variant is the production server (`python -m bot`) with one change patched in at start-up, so a
+change is measured before anyone writes it in bot/ or handlers/. `old-*` variants put back what the
+production ack path used before issue #7 (the standard `json` parser, cachetools' TTLCache for the
+delivery dedupe, `web.json_response` for every answer), which shows what each fix bought. `uvloop`
+must be importable by the server (`.venv/bin/pip install --target /tmp/perfpkgs uvloop` and
+PYTHONPATH=/tmp/perfpkgs); the production variant never sees PYTHONPATH.
 """
 
 from __future__ import annotations
@@ -15,8 +17,6 @@ from common import PYTHON, print_table
 
 _PATCHES = {
     "uvloop": "import asyncio, uvloop\nasyncio.set_event_loop_policy(uvloop.EventLoopPolicy())",
-    "orjson": "import types, orjson, bot.app\nbot.app.json = types.SimpleNamespace(loads=orjson.loads)",
-    "noaccesslog": "import functools, aiohttp.web as w\nw.run_app = functools.partial(w.run_app, access_log=None)",
     "gcfreeze": ("import gc, aiohttp.web as w\n_run = w.run_app\n"
                  "def run_frozen(*args, **kwargs):\n    gc.collect()\n    gc.freeze()\n"
                  "    return _run(*args, **kwargs)\nw.run_app = run_frozen"),
@@ -27,41 +27,24 @@ _PATCHES = {
                    "    try:\n        given = bytes.fromhex(header[7:])\n    except ValueError:\n        return False\n"
                    "    return hmac.compare_digest(hmac.digest(secret.encode(), body, 'sha256'), given)\n"
                    "bot.app.signature_valid = signature_valid"),
-    # the 202 body encoded by orjson instead of json.dumps
-    "fastresponse": ("import functools, orjson, aiohttp.web as w\n"
-                     "w.json_response = functools.partial(w.json_response, "
-                     "dumps=lambda o: orjson.dumps(o).decode())"),
-    # no INFO line for a delivery no handler acts on (the "handling ..." line at DEBUG)
-    "quietdelivery": "import logging\nlogging.getLogger('bot.app').setLevel(logging.WARNING)",
-    # each comment parsed once per delivery, not once per handler (three handlers read issue_comment);
-    # keyed on the body object, so two deliveries with equal bodies are still parsed twice
-    "parseonce": ("import handlers.commands as c, handlers.add as a\n_plain, _last = c.parse_commands, [None, ()]\n"
-                  "def parse_once(body):\n    if not body:\n        return []\n"
-                  "    if _last[0] is not body:\n        _last[:] = [body, tuple(_plain(body))]\n"
-                  "    return list(_last[1])\nc.parse_commands = a.parse_commands = parse_once"),
-    # delivery ids remembered in a plain insertion-ordered dict (oldest dropped past maxsize)
-    "dedupedict": ("import time, bot.app\nclass RecentDeliveries(dict):\n"
-                   "    def __init__(self, maxsize, ttl):\n        super().__init__()\n"
-                   "        self.maxsize, self.ttl = maxsize, ttl\n"
-                   "    def __contains__(self, key):\n        seen = self.get(key)\n"
-                   "        return seen is not None and time.time() - seen < self.ttl\n"
-                   "    def __setitem__(self, key, value):\n        dict.__setitem__(self, key, value)\n"
-                   "        if len(self) > self.maxsize:\n            del self[next(iter(self))]\n"
-                   "bot.app.TTLCache = RecentDeliveries"),
-    # triage in the ack: an issue_comment whose body holds no command starts no background job
-    # (what handlers would decide anyway); the job counter still counts it, for the benchmark's check
-    "triage": ("import bot.app as b\nfrom handlers.commands import parse_commands\n_start = b.Jobs.start\n"
-               "def start(self, name, work):\n"
-               "    event = work.__closure__[work.__code__.co_freevars.index('event')].cell_contents\n"
-               "    if event.event == 'issue_comment' and not parse_commands("
-               "(event.data.get('comment') or {}).get('body')):\n"
-               "        self.completed += 1\n        return None\n"
-               "    return _start(self, name, work)\nb.Jobs.start = start"),
+    # before issue #7: the body parsed by the standard library
+    "old-json": "import json, bot.app\ndef parse_body(body):\n    return json.loads(body)\nbot.app.parse_body = parse_body",
+    # before issue #7: delivery ids in a cachetools TTLCache
+    "old-dedupe": ("import time, cachetools, bot.app\nclass TTLDeliveries:\n"
+                   "    def __init__(self, limit, ttl):\n        self.seen = cachetools.TTLCache(maxsize=limit, ttl=ttl)\n"
+                   "    def first_time(self, delivery):\n        if delivery in self.seen:\n            return False\n"
+                   "        self.seen[delivery] = time.time()\n        return True\n"
+                   "bot.app.RecentDeliveries = TTLDeliveries"),
+    # before issue #7: every answer built by web.json_response from a dict
+    "old-answers": ("import json, bot.app\nfrom aiohttp import web\n"
+                    "_DICTS = {body: json.loads(body) for body in (bot.app.ACCEPTED, bot.app.NO_COMMAND, "
+                    "bot.app.DUPLICATE, bot.app.PONG, bot.app.BAD_SIGNATURE, bot.app.NOT_JSON, bot.app.NOT_AN_EVENT)}\n"
+                    "def json_answer(body, status=200):\n    return web.json_response(_DICTS[body], status=status)\n"
+                    "bot.app.json_answer = json_answer"),
+    # before issue #7: each handler parses the comment again (off the ack path: only a command starts a job)
+    "old-parse": "import handlers.commands as c\nc._parse_once = c._parse",
 }
-_LEAN = ("orjson", "noaccesslog", "quietdelivery", "parseonce", "dedupedict", "fastresponse")
-_COMBINED = {"lean": _LEAN,  # the fixes that earned their place, together
-             "lean-loud": tuple(p for p in _LEAN if p != "quietdelivery"),  # keeping an INFO line each
-             "lean+triage": (*_LEAN, "triage")}
+_COMBINED = {"old-all": ("old-json", "old-dedupe", "old-answers", "old-parse")}  # the ack path before the fixes
 
 
 def _launch(*patches: str) -> list[str]:
@@ -78,15 +61,15 @@ VARIANTS = {"production": [str(PYTHON), "-m", "bot"],
 
 PROFILE_STAGES = (  # label, a frame name that marks the stage in py-spy's stacks
     ("webhook handler (bot/app.py)", "webhook ("),
-    ("  json.loads of the body", "loads ("),
+    ("  parse the body (parse_body)", "parse_body ("),
     ("  signature check", "signature_valid ("),
-    ("  delivery dedupe (TTLCache)", "TTLCache."),
-    ("  json_response", "json_response ("),
+    ("  delivery dedupe (first_time)", "first_time ("),
+    ("  any command? (might_hold_command)", "might_hold_command ("),
+    ("  the answer (json_answer)", "json_answer ("),
     ("  Jobs.start", "Jobs.start ("),
     ("aiohttp access log line", "log_access ("),
     ("background job (Jobs._run)", "Jobs._run ("),
     ("  router.dispatch", "Router.dispatch ("),
-    ("  parse_commands (both handlers)", "parse_commands ("),
     ("every log line (Logger._log)", "Logger._log ("),
     ("reading sockets (_read_ready)", "_read_ready ("),
     ("writing responses (transport.write)", "Transport.write ("),

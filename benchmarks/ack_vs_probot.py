@@ -1,7 +1,7 @@
 """Webhook ack throughput and latency: paperbot (`python -m bot`) against a minimal Probot app.
 
     .venv/bin/python benchmarks/ack_vs_probot.py [--connections 50] [--duration 10] [--warmup 2]
-        [--repeat 3] [--variants production,lean] [--bodies plain,quoted] [--profile VARIANT]
+        [--repeat 3] [--variants production,old-all] [--bodies plain,quoted] [--profile VARIANT]
 
 Both servers get the same signed 13.5 kB `issue_comment` delivery (the recorded payload with a
 multi-line review comment), each with a unique X-GitHub-Delivery, from the same load generator
@@ -13,9 +13,11 @@ local counter that must see no request. Bodies: `plain` (review prose, no comman
 (a quoted `/add` and one in a code block, which both apps must recognise as not commands; a real
 command makes either app call GitHub, which is no longer the ack path). Per run: req/s, latency
 percentiles over every request, and the server's CPU time per delivery (the figure that other
-load on the machine barely moves). The servers report what they handled, so an ack that skipped
-the work shows. `--variants` adds what-if runs of our server with one candidate fix patched in
-(see _PATCHES; `uvloop` and `orjson` must be importable, e.g. PYTHONPATH=/tmp/perfpkgs).
+load on the machine barely moves). The servers report what they handled (paperbot: jobs completed
+plus comments its ack found no command in, from /health), so an ack that skipped the work shows.
+`--variants` adds what-if runs of our server with one change patched in (see ack_profile._PATCHES;
+`uvloop` must be importable, e.g. PYTHONPATH=/tmp/perfpkgs). The production variant runs without
+PYTHONPATH: it gets only what pyproject.toml installs.
 
 Probot is installed from npm into benchmarks/probot_app (`npm ci`) on first use.
 `--profile VARIANT` records that server under load with py-spy (installed with
@@ -188,6 +190,8 @@ def run_paperbot(variant: str, body_name: str, body_file: Path, headers: dict[st
                  api_url: str, args: argparse.Namespace, prefix: str, profile: bool = False) -> Run:
     port = free_port()
     env = bot_environment(port, api_url, f"{api_url}/api/query", key)
+    if variant == "production":
+        env.pop("PYTHONPATH", None)  # only the installed dependencies
     log_path = WORK_DIR / f"paperbot-{prefix}.log"
     process = start_process(VARIANTS[variant], env, log_path, cpu=SERVER_CPU)
     base = f"http://127.0.0.1:{port}"
@@ -209,7 +213,8 @@ def run_paperbot(variant: str, body_name: str, body_file: Path, headers: dict[st
 
 
 def _settled_jobs(base: str) -> int:
-    """Jobs completed once none is running; a failed job fails the benchmark."""
+    """Deliveries handled once no job is running: jobs completed, plus the comments the ack itself
+    found no command in (it starts no job for those). A failed job fails the benchmark."""
     deadline = time.monotonic() + 60
     while True:
         with urllib.request.urlopen(f"{base}/health", timeout=5) as response:  # noqa: S310
@@ -217,7 +222,7 @@ def _settled_jobs(base: str) -> int:
         if health["jobs_failed"]:
             raise RuntimeError(f"paperbot jobs failed: {health}")
         if health["jobs_running"] == 0 or time.monotonic() > deadline:
-            return int(health["jobs_completed"])
+            return int(health["jobs_completed"]) + int(health["deliveries"]["no_command"])
         time.sleep(0.1)
 
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 KNOWN_COMMANDS = frozenset({"add", "remove", "update", "config"})
 MAX_COMMAND_LINE = 10_000  # characters of one command line we look at
+# Bodies whose commands are remembered: the ack's triage and each handler reading `issue_comment`
+# ask about the same body within moments. Bounded: a comment is at most 65,536 characters.
+PARSED_BODIES_KEPT = 32
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _COMMAND = re.compile(r"^ {0,3}/(?P<name>[A-Za-z][\w-]*)(?=\s|$)(?P<rest>.*)$")
 _SECTION = re.compile(r"\s+to\s*:?\s+(?P<section>.+)$", re.IGNORECASE)
@@ -25,6 +29,7 @@ class Command:
     args: tuple[str, ...] = ()
     section: str | None = None  # `/add <refs> to <section>`
     line: int = 0  # 1-based line in the comment
+    # Commands are shared by everyone who parses the same body (see parse_commands): read, never write.
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
 
@@ -52,9 +57,19 @@ def comment_commands(payload: dict[str, Any], *names: str) -> list[Command]:
 
 
 def parse_commands(body: str | None) -> list[Command]:
-    """All known commands in `body`, in order."""
+    """All known commands in `body`, in order. A delivery's body is parsed once: the ack's triage and
+    every handler get the same (frozen) commands from a small memo keyed by the body."""
     if not body:
         return []
+    return list(_parse_once(body))
+
+
+@lru_cache(maxsize=PARSED_BODIES_KEPT)
+def _parse_once(body: str) -> tuple[Command, ...]:
+    return tuple(_parse(body))
+
+
+def _parse(body: str) -> list[Command]:
     commands: list[Command] = []
     fence: str | None = None
     for number, line in enumerate(body.splitlines(), start=1):
