@@ -30,6 +30,7 @@ __all__ = [
     "forget_models",
     "match_section",
     "score_relevance",
+    "section_model",
 ]
 
 MAX_CANDIDATES = 5

@@ -13,13 +13,14 @@ from gidgethub.routing import Router
 
 from bot.additions import AddRequest, Outcome, Pending, plan_additions
 from bot.additions_pr import AdditionsChange, write_additions
-from bot.config import CONFIG_PATH, parse_config
+from bot.classify import section_model
+from bot.config import CONFIG_PATH, Config, parse_config
 from bot.context import Context
 from bot.errors import ListFileMissing, PaperbotError
 from bot.github import WRITE_ROLES, FileContent, Repository
-from bot.listdoc import parse_list
+from bot.listdoc import ListDocument, parse_list
 from bot.logs import delivery_id
-from bot.papers import ArxivRef, InvalidRef, parse_ref
+from bot.papers import ArxivRef, InvalidRef, Paper, parse_ref
 from bot.replies import (
     ADDITIONS_BRANCH,
     NO_PULL,
@@ -156,7 +157,8 @@ async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSo
     # Papers the list already has are answered from the list alone; pending ones are re-rendered.
     wanted = [r.ref for r in requests if r.ref and not doc.find_paper(r.ref.arxiv_id)]
     wanted += [ArxivRef(p.arxiv_id) for p in pending]
-    fetched = await ctx.arxiv.fetch(wanted) if wanted else {}
+    choosing = any(r.ref and not r.section for r in requests)  # some paper needs its section chosen
+    fetched = await _fetch_while_learning_sections(ctx, doc, wanted, config, learn=choosing)
     added, outcomes = await asyncio.to_thread(
         partial(plan_additions, doc, requests, fetched, pending, config=config,
                 requested_by=source.sender, issue=source.issue))
@@ -173,6 +175,22 @@ async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSo
     sections = [s.heading for s in doc.paper_sections()]
     return render_reply(outcomes, pull_url=pull_url, sections=sections, notes=notes,
                         blob_url=repo.blob_url(snap.base_sha, config.file)) if outcomes or notes else None
+
+
+async def _fetch_while_learning_sections(ctx: Context, doc: ListDocument, wanted: list[ArxivRef],
+                                         config: Config, *, learn: bool
+                                         ) -> dict[ArxivRef, Paper | None]:
+    """The papers from arXiv. Meanwhile a worker thread learns the list's sections: the first time
+    the bot sees a 5,000-entry list that takes about a second, which the arXiv request hides."""
+    if not wanted:
+        return {}
+    if not learn:
+        return await ctx.arxiv.fetch(wanted)
+    learning = asyncio.create_task(asyncio.to_thread(section_model, doc, config.sections))
+    try:
+        return await ctx.arxiv.fetch(wanted)
+    finally:
+        await learning
 
 
 async def _tip(repo: Repository, path: str, current: RollingPull) -> FileContent | None:
