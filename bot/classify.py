@@ -9,14 +9,15 @@ build once and a few milliseconds per paper after that. Relevance of new papers 
 from __future__ import annotations
 
 import math
+import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from cachetools import LRUCache
 
-from bot.classify_match import match_section
+from bot.classify_match import match_section, normalise_heading
 from bot.classify_model import SectionExample, SectionModel, build_model
 from bot.classify_relevance import Relevance, score_relevance
 from bot.config import SectionHint
@@ -47,6 +48,12 @@ NOTHING_MATCHED = 0.02
 ABSTRACT_WEIGHT = 0.5
 MODEL_CACHE_SIZE = 4  # models grow with their list (about 8 MB per 1,000 entries): few, by RSS
 
+_HTML_COMMENT = re.compile(r"<!--.*?-->")
+# Empty headings that announce something other than papers never become candidates (stemmed).
+_NOT_PAPERS = frozenset(normalise_heading(
+    "talks presentations scholars people news articles blogs videos tutorials courses "
+    "contributing contributors license citation contact acknowledgements faq todo star history"
+).split())
 _models: LRUCache[tuple[str, str], tuple[list[Section], SectionModel]] = LRUCache(
     maxsize=MODEL_CACHE_SIZE)
 _models_lock = threading.Lock()
@@ -61,14 +68,37 @@ class SectionChoice:
 
 
 def candidate_sections(doc: ListDocument, hints: Sequence[SectionHint] = ()) -> list[Section]:
-    """Sections a paper may go to: those holding papers, plus any a hint names (a list that is
-    just starting has headings but few or no entries)."""
+    """Sections a paper may go to: those holding papers, empty headings beside them (a topic the
+    maintainer has just opened), plus any a hint names (a list that is just starting has
+    headings but few or no entries)."""
     chosen = {s.line: s for s in doc.paper_sections()}
+    for section in _empty_topics(doc, chosen.values()):
+        chosen.setdefault(section.line, section)
     for hint in hints:
         section = match_section(doc, hint.name, hints=hints)
         if section is not None:
             chosen.setdefault(section.line, section)
     return [chosen[line] for line in sorted(chosen)]
+
+
+def _empty_topics(doc: ListDocument, paper_sections: Iterable[Section]) -> list[Section]:
+    """Leaf headings with nothing under them whose parent also holds paper sections: "### Fine-
+    Tuning" under "## Defenses" before its first paper arrives. Its heading words are all the
+    model knows of it, and its size prior keeps it from winning without them."""
+    parents = {s.path[:-1] for s in paper_sections if len(s.path) > 1}
+    lines: list[str] | None = None
+    empty = []
+    for index, section in enumerate(doc.sections):
+        following = doc.sections[index + 1] if index + 1 < len(doc.sections) else None
+        if (following is not None and following.level > section.level) or section.entries \
+                or section.path[:-1] not in parents:
+            continue
+        lines = doc.text.split("\n") if lines is None else lines
+        body = lines[section.line + 1 : section.end_line]
+        if all(not line.strip() or _HTML_COMMENT.fullmatch(line.strip()) for line in body) \
+                and not set(normalise_heading(section.heading).split()) & _NOT_PAPERS:
+            empty.append(section)
+    return empty
 
 
 def section_model(doc: ListDocument, hints: Sequence[SectionHint] = ()

@@ -148,6 +148,49 @@ def test_hinted_sections_are_candidates_even_without_entries(seed, seed_config):
     assert {"For Advanced LRM", "For Traditional LLM", "LRM Safety Related"} <= hinted
 
 
+EMPTY_TOPIC_LIST = """# Awesome LLM Security
+
+## Attacks
+
+### Jailbreak
+
+- [Jailbreaking Aligned Chatbots with Role Play](https://arxiv.org/abs/2401.00001)
+- [Universal Jailbreak Suffixes for Aligned Models](https://arxiv.org/abs/2401.00002)
+
+### Prompt Injection
+
+- [Indirect Prompt Injection against Tool-Using Agents](https://arxiv.org/abs/2401.00003)
+- [Prompt Injection Attacks on Web Agents](https://arxiv.org/abs/2401.00004)
+
+### Fine-Tuning
+
+<!-- papers on harmful fine-tuning go here -->
+
+### Scholars
+
+## Contributing
+
+Pull requests welcome.
+"""
+
+
+def test_an_empty_heading_beside_paper_sections_is_a_candidate():
+    doc = parse_list(EMPTY_TOPIC_LIST)
+    headings = [s.heading for s in classify.candidate_sections(doc)]
+    assert headings == ["Jailbreak", "Prompt Injection", "Fine-Tuning"]  # not Scholars, not Contributing
+    choice = choose_section(doc, "Harmful Fine-Tuning Erodes Safety Alignment")
+    assert choice is not None and choice.section.heading == "Fine-Tuning"
+    # with nothing in it but its heading, it does not take papers its heading does not name
+    other = choose_section(doc, "Jailbreaking Chatbots through Role Play Prompts")
+    assert other is not None and other.section.heading == "Jailbreak"
+
+
+def test_a_heading_with_text_under_it_is_not_an_empty_topic():
+    doc = parse_list(EMPTY_TOPIC_LIST.replace("<!-- papers on harmful fine-tuning go here -->",
+                                              "Coming soon: our notes on fine-tuning."))
+    assert "Fine-Tuning" not in [s.heading for s in classify.candidate_sections(doc)]
+
+
 def test_the_default_section_takes_papers_nothing_matches(seed, seed_config):
     choice = choose_section(seed, "Xyzzy plugh", hints=seed_config.sections,
                             default_section=seed_config.default_section)
