@@ -17,7 +17,7 @@ from datetime import date
 
 from cachetools import LRUCache
 
-from bot.classify_match import match_section, normalise_heading
+from bot.classify_match import match_section
 from bot.classify_model import SectionExample, SectionModel, build_model
 from bot.classify_relevance import Relevance, score_relevance
 from bot.config import SectionHint
@@ -49,11 +49,11 @@ ABSTRACT_WEIGHT = 0.5
 MODEL_CACHE_SIZE = 4  # models grow with their list (about 8 MB per 1,000 entries): few, by RSS
 
 _HTML_COMMENT = re.compile(r"<!--.*?-->")
-# Empty headings that announce something other than papers never become candidates (stemmed).
-_NOT_PAPERS = frozenset(normalise_heading(
-    "talks presentations scholars people news articles blogs videos tutorials courses "
-    "contributing contributors license citation contact acknowledgements faq todo star history"
-).split())
+# Empty headings that announce something other than papers never become candidates.
+_NOT_PAPERS = frozenset("""talk talks presentation presentations scholar scholars people news article
+    articles blog blogs video videos tutorial tutorials course courses contributing contribution
+    contributions contributors license citation citations contact acknowledgements
+    acknowledgments faq todo""".split())
 _models: LRUCache[tuple[str, str], tuple[list[Section], SectionModel]] = LRUCache(
     maxsize=MODEL_CACHE_SIZE)
 _models_lock = threading.Lock()
@@ -96,7 +96,7 @@ def _empty_topics(doc: ListDocument, paper_sections: Iterable[Section]) -> list[
         lines = doc.text.split("\n") if lines is None else lines
         body = lines[section.line + 1 : section.end_line]
         if all(not line.strip() or _HTML_COMMENT.fullmatch(line.strip()) for line in body) \
-                and not set(normalise_heading(section.heading).split()) & _NOT_PAPERS:
+                and not set(re.findall(r"[a-z]+", section.heading.lower())) & _NOT_PAPERS:
             empty.append(section)
     return empty
 
