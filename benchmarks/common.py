@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import socket
@@ -146,6 +147,16 @@ class LoopLag:
 
     interval: float
     lags: list[tuple[float, float]] = field(default_factory=list)  # (monotonic wake-up, seconds late)
+    collections: list[tuple[float, float]] = field(default_factory=list)  # garbage collections: (end, seconds)
+
+    @property
+    def worst_collection(self) -> float:
+        return max((took for _, took in self.collections), default=0.0)
+
+    def collection_during(self, woke: float, late: float) -> float:
+        """The longest garbage collection that ran while this wake-up was held up (seconds)."""
+        return max((took for end, took in self.collections
+                    if end >= woke - late - self.interval and end - took <= woke), default=0.0)
 
     @property
     def worst(self) -> float:
@@ -157,7 +168,8 @@ class LoopLag:
 
 @contextlib.asynccontextmanager
 async def loop_lag_probe(interval: float = 0.005) -> AsyncIterator[LoopLag]:
-    """Measure event-loop blocking while the body runs: any wake-up later than `interval` was held up."""
+    """Measure event-loop blocking while the body runs: any wake-up later than `interval` was held up
+    (garbage collections, which hold every thread, are recorded too)."""
     result = LoopLag(interval)
 
     async def probe() -> None:
@@ -167,11 +179,21 @@ async def loop_lag_probe(interval: float = 0.005) -> AsyncIterator[LoopLag]:
             woke = time.perf_counter()
             result.lags.append((woke, max(0.0, woke - before - interval)))
 
+    started: list[float] = []
+
+    def on_collection(phase: str, info: dict) -> None:
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif started:
+            result.collections.append((time.perf_counter(), time.perf_counter() - started[0]))
+
+    gc.callbacks.append(on_collection)
     task = asyncio.create_task(probe())
     await asyncio.sleep(0)
     try:
         yield result
     finally:
+        gc.callbacks.remove(on_collection)
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

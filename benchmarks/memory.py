@@ -43,12 +43,14 @@ LIST_FILES = ("ThuCCSLab__Awesome-LM-SSP.md", "isXinLiu__Awesome-MLLM-Safety.md"
 TARGET_MB = 120
 READERS = 10  # distinct commenters per repository
 # What-if variants: (extra environment, code run before the server starts) to measure a fix first.
-_FEWER_MODELS = "import bot.classify as c, cachetools; c._models = cachetools.LRUCache(maxsize=4)"
+_PARSE_CACHE = ("import functools, bot.listdoc as l, bot.additions, bot.local, handlers.add, handlers.update\n"
+                "parse = {}(l.parse_list.__wrapped__)\n"
+                "for m in (l, bot.additions, bot.local, handlers.add, handlers.update):\n    m.parse_list = parse")
 VARIANTS = {
     "production": ({}, ""),
     "arena2": ({"MALLOC_ARENA_MAX": "2"}, ""),
-    "models4": ({}, _FEWER_MODELS),
-    "arena2+models4": ({"MALLOC_ARENA_MAX": "2"}, _FEWER_MODELS),
+    "no-parse-cache": ({}, _PARSE_CACHE.format("")),  # every job parses its texts again
+    "parse-cache-2": ({}, _PARSE_CACHE.format("functools.lru_cache(maxsize=2)")),
 }
 LOG = Path(tempfile.gettempdir()) / "paperbot-bench-memory.log"
 
@@ -96,7 +98,7 @@ async def run(args: argparse.Namespace, log) -> int:
     port = free_port()
     extra_env, patch = VARIANTS[args.variant]
     env = bot_environment(port, fakes.github.url, fakes.arxiv.url, key, ARXIV_MIN_INTERVAL="0", **extra_env)
-    command = ["-m", "bot"] if not patch else ["-c", f"{patch}; import sys; from bot.__main__ import main; "
+    command = ["-m", "bot"] if not patch else ["-c", f"{patch}\nimport sys\nfrom bot.__main__ import main\n"
                                                      "sys.exit(main())"]
     server = await asyncio.create_subprocess_exec(str(PYTHON), *command, env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"

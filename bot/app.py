@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import hmac
 import json
@@ -235,6 +236,13 @@ def _clients(settings: Settings, router: Router) -> Callable[[web.Application], 
             await app[JOBS].drain(SHUTDOWN_GRACE)
 
     return clients
+
+
+def freeze_loaded_objects() -> None:
+    """What is loaded before serving lives as long as the process: keep it out of every later full
+    garbage collection (each walked ~50,000 objects, ~10 ms with the event loop held)."""
+    gc.collect()
+    gc.freeze()
 
 
 def context_of(app: web.Application) -> Context:
