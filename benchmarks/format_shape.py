@@ -3,13 +3,18 @@
 For each list, five folds of its arXiv entries are hidden in turn (the whole block is removed); the
 format of each hidden entry's section is learned from what remains, the paper is rendered from its
 metadata (title and id from the record; authors as arXiv would give them, i.e. the ones the entry
-shows), and the shape of the rendered entry is compared with the original's:
+shows; a numbered entry keeps its number, as if written where it stands; a section left without
+entries borrows a neighbour's format, as insert_entries does), and the shape of the rendered entry
+is compared with the original's:
   exact:    letters and digits collapsed, every other character compared;
   no-extra: the same after dropping badges, emoji and code/project links (arXiv cannot tell them);
   core:     those dropped, then all text collapsed: lines, markers, emphasis, links, tags, columns.
 Also prints parse+insert time on the largest list file and on a synthetic 50,000-entry list.
 
-    .venv/bin/python benchmarks/format_shape.py [DATA_DIR]
+    .venv/bin/python benchmarks/format_shape.py [DATA_DIR] [--errors LIST [--limit N]]
+
+`--errors LIST` prints, for the entries of LIST (a name or a part of one) whose `core` shape
+differs, the original entry and the rendered one, then the table for that list only.
 
 DATA_DIR holds `lists/*.jsonl` and `lists/raw/` (the shared data set) or `lists/*.jsonl.gz` and
 the raw files beside them (tests/fixtures); default: /work/shared/data if present, else tests/fixtures.
@@ -17,6 +22,7 @@ the raw files beside them (tests/fixtures); default: /work/shared/data if presen
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
 import re
@@ -29,19 +35,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.entryformat import learn_format  # noqa: E402
+from bot.entryformat import EntryFormat, anchor_entries, learn_format  # noqa: E402
 from bot.entryshape import core_shape, strict_shape  # noqa: E402
-from bot.listdoc import Entry, ListDocument, Section, insert_entries, parse_list  # noqa: E402
+from bot.listdoc import (  # noqa: E402
+    Entry,
+    ListDocument,
+    Section,
+    _borrowed_format,  # the format insert_entries falls back on for a section without entries
+    insert_entries,
+    parse_list,
+)
 from bot.papers import Paper  # noqa: E402
 from bot.render import render_entry  # noqa: E402
 
 FOLDS = 5
+NUMBERED = re.compile(r"^\s*(\d{1,9})[.)]\s")  # a numbered entry is rendered with its own number
 ABSTRACT = "We study how large models fail. We propose a method and evaluate it on three benchmarks."
 
 
-def data_dir(argv: list[str]) -> Path:
-    if len(argv) > 1:
-        return Path(argv[1])
+def data_dir(given: str | None) -> Path:
+    if given:
+        return Path(given)
     shared = Path("/work/shared/data")
     return shared if shared.is_dir() else ROOT / "tests" / "fixtures"
 
@@ -62,18 +76,22 @@ def raw_path(base: Path, name: str, source_file: str) -> Path:
 
 
 def paper_from(record: dict, entry: Entry) -> Paper:
-    """The metadata arXiv would return: real title and id; the authors the entry shows."""
-    return Paper(record["arxiv_id"], 1, record["title"], authors_shown(entry.text), ABSTRACT,
+    """The metadata arXiv would return: real title (without the list's Markdown escapes) and id; the
+    authors the entry shows."""
+    title = re.sub(r"\\([\\`*_\[\]])", r"\1", record["title"])
+    return Paper(record["arxiv_id"], 1, title, authors_shown(entry.text), ABSTRACT,
                  published_of(record["arxiv_id"], entry.text), date(2026, 1, 1))
 
 
 def authors_shown(block: str) -> tuple[str, ...]:
+    """The names an entry shows; "et al." (also as `*Ann Lee* *et al.*`) stands for more authors."""
     lines = block.split("\n")
-    candidates = re.findall(r"(?<![*\w])\*([^*]{3,}?)\*(?!\*)", block)
+    candidates = [m[1] + (" et al." if re.match(r"\s*\*?\s*et\.?\s+al\b", block[m.end():]) else "")
+                  for m in re.finditer(r"(?<![*\w])\*([^*]{3,}?)\*(?!\*)", block)]
     candidates += [re.sub(r"^\s*[-*+]\s+", "", ln) for ln in lines[1:2] if re.match(r"^\s+[-*+]\s", ln)]
     for text in candidates:
         if "," in text or " and " in text or "et al" in text or len(text.split()) in (2, 3):
-            names = [n.strip(" .") for n in re.split(r",|\band\b", re.sub(r"\bet al\.?", "", text))]
+            names = [n.strip(" .") for n in re.split(r",|\band\b", re.split(r"\bet\.? al\b", text)[0])]
             names = [n for n in names if n]
             extra = ("Extra Author", "Other Author", "Third Author") if "et al" in text else ()
             if names:
@@ -106,7 +124,8 @@ def hide(text: str, doc: ListDocument, hidden: list[Entry]) -> str:
     return "\n".join(line for i, line in enumerate(lines) if i not in doomed)
 
 
-def measure_file(text: str, records: list[dict]) -> list[tuple[bool, bool, bool]]:
+def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] | None = None,
+                 ) -> list[tuple[bool, bool, bool]]:
     doc = parse_list(text)
     by_line = {e.first_line: (s, e) for s in doc.sections for e in s.entries}
     targets = []
@@ -122,18 +141,27 @@ def measure_file(text: str, records: list[dict]) -> list[tuple[bool, bool, bool]
         if not hidden:
             continue
         remaining = parse_list(hide(text, doc, [e for _, _, e in hidden]))
-        formats: dict[tuple[str, ...], object] = {}
+        formats: dict[tuple[str, ...], EntryFormat] = {}
         for record, section, entry in hidden:
             own = next((s for s in remaining.sections if s.path == section.path), None)
             if own is None:
                 continue
-            fmt = formats.get(own.path) or formats.setdefault(own.path, learn_format(own))
-            rendered = render_entry(fmt, paper_from(record, entry))  # type: ignore[arg-type]
+            fmt = formats.get(own.path) or formats.setdefault(own.path, format_for(remaining, own))
+            rendered = render_entry(fmt, paper_from(record, entry),
+                                    number=int(m[1]) if (m := NUMBERED.match(entry.text)) else None)
+            core = core_shape(rendered) == core_shape(entry.text)
             results.append((strict_shape(rendered) == strict_shape(entry.text),
                             strict_shape(rendered, drop_extras=True)
                             == strict_shape(entry.text, drop_extras=True),
-                            core_shape(rendered) == core_shape(entry.text)))
+                            core))
+            if errors is not None and not core:
+                errors.append((entry.text, rendered))
     return results
+
+
+def format_for(doc: ListDocument, section: Section) -> EntryFormat:
+    """The format insert_entries writes in: the section's own, or a neighbour's when it has no entries left."""
+    return learn_format(section) if anchor_entries(section.entries) else _borrowed_format(doc, section)
 
 
 def timing(base: Path, lists: dict[str, list[dict]]) -> None:
@@ -168,9 +196,27 @@ def _row(counts: list[int]) -> str:
     return f"{counts[0]:8} " + " ".join(f"{c / n:8.3f}" for c in counts[1:])
 
 
+def print_errors(errors: list[tuple[str, str]], limit: int) -> None:
+    for original, rendered in errors[:limit]:
+        print("--- original\n" + original + "\n+++ rendered\n" + rendered)
+        print("--- core of original\n" + core_shape(original) + "\n+++ core of rendered\n"
+              + core_shape(rendered) + "\n")
+    print(f"{len(errors)} entries differ in core shape ({min(limit, len(errors))} shown)\n")
+
+
 def main(argv: list[str]) -> None:
-    base = data_dir(argv)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("data_dir", nargs="?", help="folder with lists/ (default: shared data)")
+    parser.add_argument("--errors", metavar="LIST", help="print original vs rendered for this list")
+    parser.add_argument("--limit", type=int, default=20, help="how many differing entries to print")
+    args = parser.parse_args(argv[1:])
+    base = data_dir(args.data_dir)
     lists = load_lists(base)
+    if args.errors:
+        lists = {k: v for k, v in lists.items() if args.errors in k}
+        if not lists:
+            parser.error(f"no list named like {args.errors!r}")
+    errors: list[tuple[str, str]] | None = [] if args.errors else None
     print(f"data: {base}\n")
     print(f"{'list':45} {'entries':>8} {'exact':>8} {'no-extra':>8} {'core':>8}")
     totals = [0, 0, 0, 0]
@@ -181,7 +227,7 @@ def main(argv: list[str]) -> None:
             per_file[record["source_file"]].append(record)
         results = []
         for source, recs in per_file.items():
-            results += measure_file(raw_path(base, name, source).read_text(encoding="utf-8"), recs)
+            results += measure_file(raw_path(base, name, source).read_text(encoding="utf-8"), recs, errors)
         counts = [len(results)] + [sum(r[k] for r in results) for k in range(3)]
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
         shares.append([c / max(1, counts[0]) for c in counts[1:]])
@@ -189,6 +235,9 @@ def main(argv: list[str]) -> None:
     print(f"{'overall (entries pooled)':45} " + _row(totals))
     means = [sum(column) / max(1, len(shares)) for column in zip(*shares, strict=True)]
     print(f"{'overall (mean of lists)':45} {len(shares):8} " + " ".join(f"{m:8.3f}" for m in means) + "\n")
+    if errors is not None:
+        print_errors(errors, args.limit)
+        return
     timing(base, lists)
 
 

@@ -18,7 +18,8 @@ from statistics import median
 from typing import TYPE_CHECKING
 
 from bot.entrypieces import find_dates, id_date_key, split_authors
-from bot.entrytemplate import SLOT, Induced, induce, short_name
+from bot.entrytemplate import SHORT_SLOT, SLOT, Induced, induce
+from bot.entrytitle import short_name
 from bot.listscan import split_cells
 
 if TYPE_CHECKING:
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
 NEAREST_ENTRIES = 25  # how many entries next to the insertion point the format is learned from
 ORDER_SAMPLE = 150  # entries at each end of a section that tell newest-first from appended
 _NUMBER = re.compile(r"^\s*(\d{1,9})[.)]\s")
-_SHORT_PREFIX = re.compile(r"⟦short:[^⟧]*⟧[:\s]*")
+INDENT_SLOT = "⟦indent⟧"
+_NUMBER_MARKER = re.compile(r"^\s*\d{1,9}[.)][ \t]+(?=\S)")
 _ET_AL = re.compile(r",?\s*et\.?\s+al\b\.?")
 
 
@@ -50,7 +52,9 @@ class CellFormat:
 class EntryFormat:
     """The shape of a section's entries. Template lines hold slots: `⟦title:link⟧` (context: text,
     link, html, cell, cell-link), `⟦url⟧`, `⟦date:YYYY/MM⟧`, `⟦authors:text⟧`, `⟦venue:text⟧`,
-    `⟦venue:badge⟧`, `⟦abstract:text⟧`, `⟦number⟧`, `⟦unknown⟧` (a field arXiv cannot fill)."""
+    `⟦venue:badge⟧`, `⟦short:text⟧`, `⟦short:badge⟧`, `⟦abstract:text⟧`, `⟦number⟧`, `⟦unknown⟧` (a
+    field arXiv cannot fill), and `⟦indent⟧` at the start of a continuation line: as wide as the
+    entry's own list marker."""
 
     kind: str = "list_item"  # "list_item" | "table_row" | "details" | "paragraph"
     lines: tuple[str, ...] = ("- [⟦title:link⟧](⟦url⟧)",)
@@ -112,7 +116,7 @@ def learn_format(section: Section) -> EntryFormat:
     templates = [t for _, t in induced]
     return EntryFormat(
         kind=window[best_index].kind,
-        lines=tuple(_with_url(best.lines)),
+        lines=tuple(_hanging(_with_url(best.lines), window[best_index].text, window)),
         url_form=_majority([f for t in templates for f in t.url_forms], DEFAULT_FORMAT.url_form),
         authors=_author_style([a for t in templates for a in t.authors]),
         venue=_venue_spelling([v for t in templates for v in t.venues]),
@@ -127,7 +131,7 @@ def learn_format(section: Section) -> EntryFormat:
 
 def _without_short(signature: str) -> str:
     """Signatures compared as if the short-name prefix were absent: titles without one cannot show it."""
-    return _SHORT_PREFIX.sub("", signature)
+    return SHORT_SLOT.sub("", signature) if "⟦short:" in signature else signature
 
 
 def _prefer_short_name(index: int, best: Induced, induced: list[tuple[int, Induced]],
@@ -193,6 +197,33 @@ def _with_url(lines: Sequence[str]) -> list[str]:
             done = True
         out.append(line)
     return out
+
+
+def _hanging(lines: list[str], example: str, window: Sequence[Entry]) -> list[str]:
+    """Numbered entries whose continuation lines sit under the text (`1. ` then 3 spaces, `10. ` then 4)
+    get `⟦indent⟧`, so that a new number keeps them there; entries indented by a fixed amount keep it."""
+    fixed = _continuation_indent(example)
+    if fixed is None or not _NUMBER_MARKER.match(example):
+        return lines
+    aligned = constant = 0
+    for entry in window:
+        marker, indent = _NUMBER_MARKER.match(entry.text), _continuation_indent(entry.text)
+        if marker and indent is not None and (indent == len(marker[0])) != (indent == fixed):
+            aligned, constant = aligned + (indent != fixed), constant + (indent == fixed)
+    if aligned <= constant:
+        return lines
+    out = lines[:1]
+    for line in lines[1:]:
+        indent = len(line) - len(line.lstrip())
+        hangs = line.strip() and indent >= fixed
+        out.append(f"{INDENT_SLOT}{' ' * (indent - fixed)}{line.lstrip()}" if hangs else line)
+    return out
+
+
+def _continuation_indent(text: str) -> int | None:
+    """Indentation of the first non-blank line after the first, None when there is none."""
+    line = next((ln for ln in text.split("\n")[1:] if ln.strip()), None)
+    return None if line is None else len(line) - len(line.lstrip())
 
 
 def _majority(values: Sequence[str], default: str) -> str:

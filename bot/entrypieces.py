@@ -116,6 +116,11 @@ def arxiv_url_form(url: str) -> str | None:
     return match["prefix"] + "{id}" + ("{v}" if match["version"] else "") + match["suffix"]
 
 
+def badge_label(text: str) -> str:
+    """A shields.io badge label compared loosely: `AReaL`, `areal` and `A--Real` are one name."""
+    return re.sub(r"[\W_]+", "", text.replace("%20", " ")).lower()
+
+
 def strip_emoji(text: str, *, symbols: bool = True) -> str:
     """Without emoji; `symbols=False` keeps the old typographic symbols such as `°` and `©`."""
     if text.isascii():

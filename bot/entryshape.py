@@ -20,6 +20,9 @@ _PROSE_EMPHASIS = re.compile(r"t(?:(\*\*|\*|__|_)t\1t?)+")  # emphasis inside ru
 _BADGE = re.compile(
     r"\[\s*(?:!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>)\s*\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>"
 )
+_GONE = "\x00"  # where a badge or emoji was
+_GONE_WITH_SPACES = re.compile(r"[ \t\u00a0]*\x00+")
+_EMPTY_EMPHASIS = re.compile(r"(\*\*|__|~~)[\s\x00]*\1")  # what is left of `**⭐**` once the emoji is dropped
 _URL_IN_LINK = re.compile(r"\]\(\s*[^)\s]*\s*\)")
 _HREF = re.compile(r"href=\"[^\"]*\"")
 _BARE_URL = re.compile(r"https?://\S+")
@@ -44,9 +47,19 @@ def strict_shape(text: str, *, drop_extras: bool = False) -> str:
 
 
 def _without_extras(line: str) -> str:
+    """The line without badges, emoji and side links, each with the spaces before it (as the bot
+    drops them)."""
     indent = line[: len(line) - len(line.lstrip())]
-    body = strip_emoji(_BADGE.sub("", line.strip()))
+    body = _BADGE.sub(_GONE, line.strip())
+    if not body.isascii():
+        body = "".join(_GONE if ch.strip() and not strip_emoji(ch) else ch for ch in body)
+    if _GONE in body:
+        body = _GONE_WITH_SPACES.sub("", _EMPTY_EMPHASIS.sub(_GONE, body))
     return indent + _SIDE_LINK_ANY_URL.sub("", body).rstrip()
+
+
+def _drop_empty_emphasis(text: str) -> str:
+    return _EMPTY_EMPHASIS.sub("", text) if "**" in text or "__" in text or "~~" in text else text
 
 
 def _strict_line(line: str) -> str:
@@ -84,7 +97,7 @@ def _core_line(line: str) -> str:
     if marker:
         prefix = "1." if marker[2][0].isdigit() else marker[2]
         body = line[marker.end():].strip()
-    body = strip_emoji(_BADGE.sub("", body))
+    body = _drop_empty_emphasis(strip_emoji(_BADGE.sub("", body)))
     body = _HREF.sub('href="U"', _URL_IN_LINK.sub("](U)", body))
     body = _BARE_URL.sub("U", body)
     body = _SIDE_LINK.sub("", body)

@@ -1,8 +1,9 @@
 """Turn one existing entry into a template: the literal Markdown it is made of, with slots where
 arXiv metadata goes (`⟦title:link⟧`, `⟦url⟧`, `⟦date:YYYY/MM⟧`, `⟦authors:text⟧`, `⟦venue:text⟧`,
-`⟦abstract:text⟧`, `⟦number⟧`, `⟦unknown⟧`). What the bot cannot know (badges, code links, emoji,
-affiliations, a maintainer's notes) is dropped, or kept as `⟦unknown⟧` when it fills a whole line
-or table cell so that the entry keeps its shape. Pure.
+`⟦short:text⟧`, `⟦short:badge⟧`, `⟦abstract:text⟧`, `⟦number⟧`, `⟦unknown⟧`). What the bot cannot
+know (badges, code links, emoji, affiliations, a maintainer's notes) is dropped, or kept as
+`⟦unknown⟧` when it fills a whole line or table cell so that the entry keeps its shape. A badge that
+shows the title's short name becomes `⟦short:badge⟧`. Pure.
 """
 
 from __future__ import annotations
@@ -16,28 +17,24 @@ from bot.entrypieces import (
     PIECE_PATTERN,
     VENUE_WORD,
     arxiv_url_form,
+    badge_label,
     find_dates,
     looks_like_authors,
     plain_text,
     short_date,
 )
-from bot.entrytitle import clean_title
+from bot.entrytitle import clean_title, short_name
 from bot.entrytokens import assemble, residue_tokens
 from bot.listscan import split_cells
 
-
-def short_name(title: str) -> str:
-    """A title's short name, as lists write it in front of the title: `PIQA` of `PIQA: Reasoning...`."""
-    head, colon, _ = title.partition(":")
-    return head.strip() if colon and 0 < len(head.split()) <= 3 else ""
-
-
 SLOT = re.compile(r"⟦(\w+)(?::([^⟧]*))?⟧")
+# The short-name slot with what only serves it: the `: ` after a prefix, or the whole badge that shows it.
+SHORT_BADGE = re.compile(r"[ \t]*!\[[^\]]*\]\([^)\s]*⟦short:badge⟧[^)\s]*\)")
+SHORT_SLOT = re.compile(SHORT_BADGE.pattern + r"|⟦short:[^⟧]*⟧[:\s]*")
 _MARKER = re.compile(
     r"^(?P<indent>\s*)(?:(?P<number>\d{1,9})(?P<delim>[.)])|(?P<bullet>[-*+]))(?P<space>\s+|$)"
 )
 _ITALIC = re.compile(r"(?<![*\w])([*_])(?![*\s])([^*_]+?)(?<!\s)\1(?![*\w])")
-_SEPARATORS = " \t,;|·–—:"
 _COLUMN_ROLES = (
     ("date", re.compile(r"date|time|year|month|published", re.IGNORECASE)),
     ("authors", re.compile(r"author", re.IGNORECASE)),
@@ -57,6 +54,7 @@ class Induced:
     url_forms: list[str] = field(default_factory=list)
     number: int | None = None
     cells: list[tuple[str, int, str]] = field(default_factory=list)  # table: (template, raw width, raw)
+    short: str = ""  # the title's short name, which a badge may show (`![](.../badge/s1-blue)`)
 
     @property
     def signature(self) -> str:
@@ -92,7 +90,7 @@ def induce(text: str, kind: str, title: str, columns: tuple[str, ...] = ()) -> I
 
 
 def _induce_lines(lines: list[str], title: str, kind: str) -> Induced:
-    induced = Induced([])
+    induced = Induced([], short=short_name(title))
     for index, line in enumerate(lines):
         prefix, rest = _split_prefix(line, induced, numbered=index == 0 and kind == "list_item")
         if not line.strip():
@@ -107,7 +105,7 @@ def _induce_lines(lines: list[str], title: str, kind: str) -> Induced:
 
 
 def _induce_details(lines: list[str], title: str) -> Induced:
-    induced = Induced([])
+    induced = Induced([], short=short_name(title))
     summary_end = next((i for i, ln in enumerate(lines) if re.search(r"</summary\s*>", ln, re.I)), 0)
     for line in lines[: summary_end + 1]:
         body, _ = _template_text(line, title if "⟦title:" not in induced.signature else "", "html", induced)
@@ -137,7 +135,7 @@ def _abstract_line(line: str) -> str:
 
 
 def _induce_row(row: str, title: str, columns: tuple[str, ...]) -> Induced:
-    induced = Induced([])
+    induced = Induced([], short=short_name(title))
     cells = split_cells(row)
     stripped = row.strip()
     lead, trail = stripped.startswith("|"), stripped.endswith("|") and not stripped.endswith("\\|")
@@ -236,6 +234,8 @@ def _piece_tokens(match: re.Match[str], title: str, context: str, tokens: list[t
         if badge and VENUE_WORD.fullmatch(badge[1].replace("_", " ")):
             induced.venues.append(badge[1])
             tokens.append(("slot", whole.replace(f"/badge/{badge[1]}-", "/badge/⟦venue:badge⟧-", 1)))
+        elif badge and induced.short and badge_label(badge[1]) == badge_label(induced.short):
+            tokens.append(("slot", whole.replace(f"/badge/{badge[1]}-", "/badge/⟦short:badge⟧-", 1)))
         else:
             tokens.append(("drop", whole))
         return title

@@ -35,7 +35,7 @@ def _emoji_tokens(text: str, tokens: list[tuple[str, str]]) -> None:
 
 
 _DROP = "\x00"
-_SEP = r"[ \t,;|·–—:]*"
+_SEP = r"[ \t\u00a0,;|·–—:]*"  # separators, a no-break space among them
 _WRAPPED_DROP = re.compile(r"\[\s*\x00\s*\]|\(\s*\x00\s*\)|\*\*\s*\x00\s*\*\*|(?<!\*)\*\s*\x00\s*\*(?!\*)")
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import html
 import re
 
-from bot.entryformat import AuthorStyle, CellFormat, EntryFormat
+from bot.entryformat import INDENT_SLOT, AuthorStyle, CellFormat, EntryFormat
 from bot.entrypieces import VENUE_NAMES
-from bot.entrytemplate import SLOT, short_name
+from bot.entrytemplate import SHORT_BADGE, SHORT_SLOT, SLOT
+from bot.entrytitle import paper_name
 from bot.papers import Paper
 
 NEUTRAL_VALUE = "-"  # a field the section always fills that arXiv cannot (affiliation, keywords)
@@ -20,6 +21,7 @@ _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*\[\]~])")
 _LONE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 _AUTOLINK = re.compile(r"\b(?:https?|ftp)://|\bwww\.", re.IGNORECASE)  # GitHub would link them
 _BLOCK_START = re.compile(r"^(?:[#>+=-]|\d+[.)](?=\s|$))")
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,9}[.)]|[-*+])[ \t]+")
 _VENUE_YEAR = re.compile(r"⟦venue:(\w+)⟧ ⟦date:YYYY⟧")
 _DATE_TOKEN = re.compile(r"YYYY|YY|MM|M|DD|D")
 _VENUE_NAME = re.compile(rf"(?<![\w-])(?:{VENUE_NAMES})(?![\w&-])", re.IGNORECASE)
@@ -61,8 +63,10 @@ def escape_table_cell(text: str) -> str:
 
 
 def escape_html(text: str) -> str:
-    """Text inside raw HTML such as `<summary>`: one line, entities for `& < > " '`."""
-    return html.escape(_one_line(text), quote=True)
+    """Text inside raw HTML such as `<summary>`: one line, entities for `& < > "`. An apostrophe stays as
+    it is, the way lists write titles such as "Don't Say No" (only an attribute value could need it
+    escaped, and arXiv text never lands in one)."""
+    return html.escape(_one_line(text), quote=False).replace('"', "&quot;")
 
 
 _ESCAPERS = {
@@ -81,7 +85,13 @@ def render_entry(fmt: EntryFormat, paper: Paper, *, number: int | None = None) -
         number = first + 1 if step < 0 else last + step
     if fmt.kind == "table_row" and fmt.cells:
         return _render_row(fmt, paper)
-    return "\n".join(_fill(line, fmt, paper, number) for line in fmt.lines)
+    first = _fill(fmt.lines[0], fmt, paper, number)
+    marker = _LIST_MARKER.match(first)
+    hanging = " " * len(marker[0]) if marker else ""  # continuation lines under the text, past the marker
+    rest = [hanging + line.removeprefix(INDENT_SLOT) if line.startswith(INDENT_SLOT) else line
+            for line in fmt.lines[1:]]
+    rest = [_fill(line, fmt, paper, number) for line in rest]
+    return "\n".join([first, *rest])
 
 
 def _render_row(fmt: EntryFormat, paper: Paper) -> str:
@@ -117,7 +127,8 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
         if name == "abstract":
             return escape(abstract_excerpt(paper.abstract))
         if name == "short":
-            return escape(short_name(paper.title))
+            short = paper_name(paper.title, paper.abstract)
+            return _badge_text(short, spaces="_") if arg == "badge" else escape(short)
         if name == "number":
             return str(number if number is not None else 1)
         return NEUTRAL_VALUE
@@ -125,8 +136,12 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
     if "⟦venue:" in template:
         # "ICLR 2025" written as venue and year: the year is the venue's when arXiv names one.
         template = _VENUE_YEAR.sub(r"⟦venue:\1⟧" if venue_of(paper, with_year=True) else r"\g<0>", template)
-    if "⟦short:" in template and not short_name(paper.title):
-        template = re.sub(r"⟦short:[^⟧]*⟧[:\s]*", "", template)  # no short name: no "NAME: " prefix
+    if "⟦short:" in template:
+        name = paper_name(paper.title, paper.abstract)
+        if not name:  # no short name: no "NAME: " prefix, no name badge
+            template = SHORT_SLOT.sub("", template)
+        elif " " in name:  # badges show one-word names (`s1`, `LIMO`), not phrases
+            template = SHORT_BADGE.sub("", template)
     return SLOT.sub(value, template)
 
 
@@ -166,6 +181,7 @@ def abstract_excerpt(abstract: str) -> str:
     return text[: cut + 1] + "…" if cut > 60 else text[:ABSTRACT_EXCERPT_CHARS].rstrip() + "…"
 
 
-def _badge_text(venue: str) -> str:
-    """A shields.io badge label: dashes and underscores doubled, no spaces."""
-    return re.sub(r"[^\w.&+-]", "", venue.replace("-", "--").replace("_", "__").replace(" ", ""))
+def _badge_text(label: str, *, spaces: str = "") -> str:
+    """A shields.io badge label: dashes and underscores doubled, spaces dropped (`ICLR2025`) or shown as
+    `_`, nothing that could end the image's URL."""
+    return re.sub(r"[^\w.&+-]", "", label.replace("-", "--").replace("_", "__").replace(" ", spaces))

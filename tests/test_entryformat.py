@@ -22,7 +22,8 @@ TEMPLATE_CASES = [
         "Arxiv-orange) ![](https://img.shields.io/badge/s1-blue)",
         "list_item", "s1: Simple test-time scaling", (),
         ["- **⟦title:text⟧**  ", "  *⟦authors:text⟧*. [[pdf](⟦url⟧)], ⟦date:YYYY.MM⟧. "
-         "![](https://img.shields.io/badge/⟦venue:badge⟧-orange)"], id="code-link-and-label-badge-dropped",
+         "![](https://img.shields.io/badge/⟦venue:badge⟧-orange) ![](https://img.shields.io/badge/⟦short:badge⟧-blue)"],
+        id="code-link-dropped-name-badge-kept",
     ),
     pytest.param(
         "* **Cross-Modality Safety Alignment** | [Github](https://github.com/sinwang20/SIUO) "
@@ -55,6 +56,13 @@ TEMPLATE_CASES = [
         ("Date", "Institute", "Publication", "Paper", "Keywords"),
         ["| ⟦date:YY.MM⟧ | ⟦unknown⟧ | ⟦venue:cell⟧ | [⟦title:cell-link⟧](⟦url⟧) | ⟦unknown⟧ |"],
         id="table-row-by-columns",
+    ),
+    pytest.param(
+        "- **Reasoning at Scale**  \n  *A. Lee*. [[pdf](https://arxiv.org/pdf/2501.19393)], 2025.01. "
+        "![](https://img.shields.io/badge/Arxiv-orange) ![](https://img.shields.io/badge/Survey-green)",
+        "list_item", "Reasoning at Scale", (),
+        ["- **⟦title:text⟧**  ", "  *⟦authors:text⟧*. [[pdf](⟦url⟧)], ⟦date:YYYY.MM⟧. "
+         "![](https://img.shields.io/badge/⟦venue:badge⟧-orange)"], id="label-badge-that-is-no-name-dropped",
     ),
     pytest.param(
         "- [Title Only](https://github.com/x/y)", "list_item", "Somewhere Else", (), None, id="title-not-found",
@@ -130,3 +138,36 @@ def test_title_without_link_gets_one() -> None:
 
 def test_section_without_papers_gets_the_default() -> None:
     assert learn_format(parse_list("## Tools\n- [Guard](https://github.com/x/guard)\n").sections[0]) == DEFAULT_FORMAT
+
+
+HANGING = ("## P\n\n"
+           "8. **\"Paper Eight\"**. [[Paper](https://arxiv.org/abs/2501.00008)]\n\n   *Ann Lee et al.* arXiv 2025.\n\n"
+           "9. **\"Paper Nine\"**. [[Paper](https://arxiv.org/abs/2501.00009)]\n\n   *Bo Chen et al.* arXiv 2025.\n\n"
+           "10. **\"Paper Ten\"**. [[Paper](https://arxiv.org/abs/2501.00010)]\n\n    *Cy Dee et al.* arXiv 2025.\n")
+FIXED = HANGING.replace("\n   *", "\n    *")  # every continuation line 4 spaces in, whatever the number
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (HANGING, ("", "⟦indent⟧*⟦authors:text⟧* ⟦venue:text⟧ ⟦date:YYYY⟧.")),
+    (FIXED, ("", "    *⟦authors:text⟧* ⟦venue:text⟧ ⟦date:YYYY⟧.")),
+])
+def test_continuation_lines_under_the_text_follow_the_number(text: str, expected: tuple[str, ...]) -> None:
+    fmt = learn_format(parse_list(text).sections[0])
+    assert fmt.numbering == (8, 10, 1)
+    assert fmt.lines[1:] == expected
+
+
+def test_real_numbered_section_aligns_under_a_two_digit_number() -> None:
+    doc = parse_list(list_text("tjunlp-lab__Awesome-LLMs-Evaluation-Papers", "README.md"))
+    section = next(s for s in doc.sections if s.heading == "General Alignment Evaluation")
+    fmt = learn_format(section)  # entries 1-9 continue 3 spaces in, 10-13 four spaces in
+    assert fmt.lines[-1].startswith("⟦indent⟧*⟦authors:text⟧*")
+
+
+def test_name_the_title_introduces_is_learned_as_the_short_name() -> None:
+    text = ('## Math\n\n1. MATH: **"Measuring Mathematical Problem Solving with the MATH Dataset"**.\n\n'
+            '    *Dan Hendrycks et al.* arXiv 2021. [[Paper](https://arxiv.org/pdf/2103.03874.pdf)]\n')
+    doc = parse_list(text)
+    entry = doc.sections[0].entries[0]
+    induced = induce(entry.text, entry.kind, entry.title)
+    assert induced is not None and induced.lines[0] == '⟦number⟧. ⟦short:text⟧: **"⟦title:text⟧"**.'

@@ -59,6 +59,10 @@ def test_escape_html() -> None:
     assert escape_html('a <b> & "c"\n</summary>') == "a &lt;b&gt; &amp; &quot;c&quot; &lt;/summary&gt;"
 
 
+def test_escape_html_keeps_apostrophes_as_lists_write_them() -> None:
+    assert escape_html("Don't Say No: <b>") == "Don't Say No: &lt;b&gt;"
+
+
 @pytest.mark.parametrize(("lines", "expected"), [
     (("- [⟦date:YYYY/MM⟧] **[⟦title:link⟧](⟦url⟧)**",),
      "- [2025/02] **[Safety at Scale: A Survey](https://arxiv.org/abs/2502.05206)**"),
@@ -79,6 +83,49 @@ def test_render_fills_template(lines: tuple[str, ...], expected: str) -> None:
 def test_render_without_short_name_drops_its_prefix() -> None:
     fmt = EntryFormat(lines=("⟦number⟧. ⟦short:text⟧: **\"⟦title:text⟧\"**.",), numbering=(1, 36, 1))
     assert render_entry(fmt, paper("A Long Title Without A Colon")) == '37. **"A Long Title Without A Colon"**.'
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), [
+    ("Measuring Mathematical Problem Solving with the MATH Dataset", "We study.",
+     '37. MATH: **"Measuring Mathematical Problem Solving with the MATH Dataset"**.'),
+    ("Training Verifiers to Solve Math Word Problems",
+     "To diagnose these failures, we introduce GSM8K, a dataset of 8.5K grade school math word problems.",
+     '37. GSM8K: **"Training Verifiers to Solve Math Word Problems"**.'),
+    ("Training Verifiers to Solve Math Word Problems", "We propose a method and evaluate it on three benchmarks.",
+     '37. **"Training Verifiers to Solve Math Word Problems"**.'),
+])
+def test_render_short_name_from_title_or_abstract(title: str, abstract: str, expected: str) -> None:
+    fmt = EntryFormat(lines=("⟦number⟧. ⟦short:text⟧: **\"⟦title:text⟧\"**.",), numbering=(1, 36, 1))
+    assert render_entry(fmt, paper(title, abstract=abstract)) == expected
+
+
+NAME_BADGE = ("- **⟦title:text⟧**", "  ⟦date:YYYY.MM⟧. ![](https://img.shields.io/badge/⟦venue:badge⟧-orange) "
+              "![](https://img.shields.io/badge/⟦short:badge⟧-blue)")
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("LIMO: Less is More for Reasoning", "  2025.02. ![](https://img.shields.io/badge/arXiv-orange) "
+     "![](https://img.shields.io/badge/LIMO-blue)"),
+    ("A*-PO: Fast) ![x](https://evil.example/", "  2025.02. ![](https://img.shields.io/badge/arXiv-orange) "
+     "![](https://img.shields.io/badge/A--PO-blue)"),
+    ("Safety at Scale: A Survey", "  2025.02. ![](https://img.shields.io/badge/arXiv-orange)"),  # a phrase
+    ("A Long Title Without A Name", "  2025.02. ![](https://img.shields.io/badge/arXiv-orange)"),
+])
+def test_render_name_badge_only_for_a_one_word_name(title: str, expected: str) -> None:
+    assert render_entry(EntryFormat(lines=NAME_BADGE), paper(title)).split("\n")[1] == expected
+
+
+@pytest.mark.parametrize(("number", "expected_indent"), [(9, 3), (10, 4), (100, 5)])
+def test_render_hanging_indent_follows_the_number(number: int, expected_indent: int) -> None:
+    fmt = EntryFormat(lines=("⟦number⟧. **\"⟦title:text⟧\"**.", "", "⟦indent⟧*⟦authors:text⟧*", "⟦indent⟧  - nested"))
+    lines = render_entry(fmt, paper(), number=number).split("\n")
+    assert [len(ln) - len(ln.lstrip()) for ln in lines[2:]] == [expected_indent, expected_indent + 2]
+    assert lines[2].strip() == "*Xingjun Ma, Yifeng Gao, Yixu Wang*"
+
+
+def test_indent_slot_in_a_title_stays_text() -> None:
+    fmt = EntryFormat(lines=("⟦number⟧. ⟦title:text⟧", "⟦indent⟧⟦authors:text⟧"))
+    assert render_entry(fmt, paper("⟦indent⟧ x", authors=("⟦indent⟧",)), number=1) == "1. ⟦indent⟧ x\n   ⟦indent⟧"
 
 
 @pytest.mark.parametrize(("lines", "expected"), [
@@ -187,6 +234,7 @@ RENDER_CASES = [
     "_under_ *star* ~~strike~~ snake_case x*y",
     "see https://x.io/a_b and www.y.org",
     "AT&T &amp; &#x27; done",
+    "Don't say \"no\": it's <i>fine</i>",
 ]
 
 

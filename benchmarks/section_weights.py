@@ -1,0 +1,146 @@
+"""How far re-weighting the section model's score terms could take section choice (issue #4).
+
+    .venv/bin/python benchmarks/section_weights.py [--search] [--per-list]
+
+The folds of `section_choice.py` (title and arXiv month only): each term of `SectionModel.scores`
+is computed once per hidden paper and candidate section, so any weighting is scored in a fraction
+of a second without rebuilding models. Terms: the centroid cosine split into its word and letter
+n-gram halves, complement Bayes, heading match, coherence, size prior, date fit, year rule, and
+`nearest` (the best cosine to one listed title of the section, which the bot does not use).
+
+Prints the bot's own weighting (it must match section_choice.py), then with `--search` a
+coordinate search over a grid maximising macro top-3 with top-1 kept >= 0.70, and with
+`--per-list` each list's best grid point when the answers are known (an upper bound for any
+per-list weighting).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from section_choice import DEFAULT_DATA, assemble_document, hide
+
+from bot.classify import arxiv_id_date, section_model
+from bot.classify_model import PARAMS, SectionModel
+from bot.listdoc import parse_list
+
+Terms = dict[str, list[float]]  # term name -> one value per candidate section
+BOT_WEIGHTS = {"centroid_words": PARAMS["centroid"], "centroid_letters": PARAMS["centroid"],
+               "bayes": PARAMS["bayes"] * PARAMS["nb_scale"], "heading": PARAMS["heading_match"],
+               "coherence": -PARAMS["coherence"], "prior": PARAMS["prior"], "date": PARAMS["date"],
+               "year": PARAMS["year_bonus"], "nearest": 0.0}
+GRID = {"centroid_letters": [0.6, 0.8, 1.2, 1.5], "bayes": [0.0, 0.03, 0.08], "heading": [0.0, 0.2, 0.3],
+        "coherence": [-0.5, -0.15, 0.0], "prior": [0.02, 0.07], "date": [0.0, 0.2], "nearest": [0.05, 0.1, 0.3]}
+
+
+def terms(model: SectionModel, title: str, published: date | None, section_of_entry: Sequence[int]) -> Terms:
+    query = model.vector(title)
+    count = len(model.spans)
+    words, letters = [0.0] * count, [0.0] * count
+    for i, (centroid, norm) in enumerate(zip(model.centroids, model.centroid_norms, strict=True)):
+        for feature, value in query.items() if norm else ():
+            share = value * centroid.get(feature, 0.0) / norm
+            if feature[0] == "c":
+                letters[i] += share
+            else:
+                words[i] += share
+    raw = model.bayes.scores(query)
+    mean = sum(raw) / count
+    spread = math.sqrt(sum((r - mean) ** 2 for r in raw) / count) or 1.0
+    total = sum(model.sizes) + count
+    nearest = [0.0] * count
+    for entry, similarity in model._similarities(query).items():
+        section = section_of_entry[entry]
+        nearest[section] = max(nearest[section], similarity)
+    return {
+        "centroid_words": words, "centroid_letters": letters,
+        "bayes": [(r - mean) / spread for r in raw],
+        "heading": [sum(v * own.get(f, 0.0) for f, v in query.items()) for own in model.own_vectors],
+        "coherence": list(model.coherence),
+        "prior": [math.log((size + 1) / total) for size in model.sizes],
+        "date": model._date_fit(published) if published else [0.0] * count,
+        "year": [0.0 if span is None or not published else (1.0 if span.accepts(published.year) else -1.0)
+                 for span in model.spans],
+        "nearest": nearest,
+    }
+
+
+def collect(name: str, folds: int = 5) -> list[tuple[Terms, set[int]]]:
+    rows = [json.loads(line) for line in (DEFAULT_DATA / f"{name}.jsonl").read_text().splitlines()]
+    text = assemble_document(DEFAULT_DATA, name, rows)
+    full = parse_list(text)
+    truth: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for section in full.sections:
+        for entry in section.entries:
+            if entry.paper_id:
+                truth[entry.paper_id].add(section.path)
+    titles = {r["arxiv_id"]: r["title"] for r in rows}
+    ids = sorted(titles)
+    random.Random(0).shuffle(ids)  # the folds of section_choice.py
+    papers = []
+    for fold in range(folds):
+        hidden = set(ids[fold::folds])
+        candidates, model = section_model(parse_list(hide(text, full, hidden)))
+        section_of_entry = [i for i, c in enumerate(candidates) for e in c.entries if e.is_paper]
+        for arxiv_id in sorted(hidden):
+            right = {i for i, c in enumerate(candidates) if c.path in truth[arxiv_id]}
+            papers.append((terms(model, titles[arxiv_id], arxiv_id_date(arxiv_id), section_of_entry), right))
+    return papers
+
+
+def accuracy(papers: list[tuple[Terms, set[int]]], weights: dict[str, float]) -> tuple[float, float]:
+    top1 = top3 = 0
+    for values, right in papers:
+        count = len(values["prior"])
+        scores = [sum(w * values[k][i] for k, w in weights.items() if w) for i in range(count)]
+        order = sorted(range(count), key=lambda i: -scores[i])
+        top1 += order[0] in right
+        top3 += any(i in right for i in order[:3])
+    return top1 / len(papers), top3 / len(papers)
+
+
+def macro(data: dict[str, list], weights: dict[str, float]) -> tuple[float, float]:
+    results = [accuracy(papers, weights) for papers in data.values()]
+    return sum(r[0] for r in results) / len(results), sum(r[1] for r in results) / len(results)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--search", action="store_true", help="coordinate search for macro top-3")
+    parser.add_argument("--per-list", action="store_true", help="each list's best grid point (oracle)")
+    args = parser.parse_args()
+    data = {p.stem: collect(p.stem) for p in sorted(DEFAULT_DATA.glob("*.jsonl"))}
+    for name, papers in data.items():
+        top1, top3 = accuracy(papers, BOT_WEIGHTS)
+        print(f"{name:44s} top-1 / top-3 {top1:.3f} / {top3:.3f}")
+    best = macro(data, BOT_WEIGHTS)
+    print(f"{'the bot weights, macro':44s} top-1 / top-3 {best[0]:.4f} / {best[1]:.4f}", flush=True)
+    if args.search:
+        weights = dict(BOT_WEIGHTS)
+        for _ in range(2):
+            for term, values in GRID.items():
+                for value in values:
+                    trial = dict(weights, **{term: value})
+                    result = macro(data, trial)
+                    if result[1] > best[1] + 1e-9 and result[0] >= 0.70:
+                        best, weights = result, trial
+                        print(f"  {term} = {value}: {result[0]:.4f} / {result[1]:.4f}", flush=True)
+        print(f"search: {best[0]:.4f} / {best[1]:.4f} with {weights}")
+    if args.per_list:
+        for name, papers in data.items():
+            base = accuracy(papers, BOT_WEIGHTS)[1]
+            oracle = max(accuracy(papers, dict(BOT_WEIGHTS, **dict(zip(GRID, point, strict=True))))[1]
+                         for point in itertools.product(*GRID.values()))
+            print(f"{name:44s} top-3 {base:.3f}, best grid point {oracle:.3f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
