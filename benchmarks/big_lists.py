@@ -15,7 +15,7 @@ and whether that work blocks the event loop.
    is timed, marked [loop] when it ran on the event loop's thread and [thread] when in a worker
    thread (which holds the loop up only through the GIL), and each wake-up later than 20 ms is
    matched to the longest call running then.
-3. The same handler CPU path run with `asyncio.to_thread`: the loop lag it leaves.
+3. The same handler CPU path run on the CPU worker thread (`bot.cpu.run_cpu`): the loop lag it leaves.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from common import PYTHON, ROOT, loop_lag_probe, print_table, rsa_private_key_pe
 from bot.additions import AddRequest, plan_additions, render_additions
 from bot.classify import choose_section, forget_models
 from bot.config import Config
+from bot.cpu import run_cpu
 from bot.listdoc import insert_entries, parse_list
 from bot.papers import ArxivRef, Paper
 from tests.lists_data import records
@@ -255,7 +256,7 @@ async def threaded_lag(lists: dict[str, str]) -> None:
         forget_everything()
         async with loop_lag_probe(0.005) as lag:
             started = time.perf_counter()
-            await asyncio.to_thread(handler_path, text)
+            await run_cpu(handler_path, text)
             elapsed = time.perf_counter() - started
         rows.append((name, f"{elapsed:.2f} s", 1000 * lag.worst, len(lag.over(LAG_LIMIT)),
                      1000 * lag.worst_collection))
@@ -330,7 +331,7 @@ def main() -> int:
         print("\n2. loop lag while the bot handles one /add (fakes in a child process)")
         asyncio.run(e2e_lag(lag_lists))
     if "3" in parts:
-        print("\n3. loop lag with the /add path in asyncio.to_thread (cold model)")
+        print("\n3. loop lag with the /add path on the CPU worker thread (cold model)")
         asyncio.run(threaded_lag(lag_lists))
     return 0
 

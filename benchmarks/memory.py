@@ -46,8 +46,14 @@ READERS = 10  # distinct commenters per repository
 _PARSE_CACHE = ("import functools, bot.listdoc as l, bot.additions, bot.local, handlers.add, handlers.update\n"
                 "parse = {}(l.parse_list.__wrapped__)\n"
                 "for m in (l, bot.additions, bot.local, handlers.add, handlers.update):\n    m.parse_list = parse")
+# Where the memory goes: snapshots every 15 s in the server (compare two with `tracemalloc`'s compare_to).
+_SNAPSHOTS = ("import tempfile, threading, time, tracemalloc\ntracemalloc.start()\n"
+              "def snapshots():\n    for i in range(1, 1000):\n        time.sleep(15)\n"
+              "        tracemalloc.take_snapshot().dump(f'{tempfile.gettempdir()}/paperbot-memory-{i:03d}.snap')\n"
+              "threading.Thread(target=snapshots, daemon=True).start()")
 VARIANTS = {
     "production": ({}, ""),
+    "tracemalloc": ({}, _SNAPSHOTS),
     "arena2": ({"MALLOC_ARENA_MAX": "2"}, ""),
     "no-parse-cache": ({}, _PARSE_CACHE.format("")),  # every job parses its texts again
     "parse-cache-2": ({}, _PARSE_CACHE.format("functools.lru_cache(maxsize=2)")),

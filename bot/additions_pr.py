@@ -3,12 +3,12 @@ maintainer has pushed to, and record its state (pending papers, our head, answer
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.additions import Pending, render_additions
 from bot.config import Config
+from bot.cpu import run_cpu
 from bot.github import FileContent, Repository
 from bot.listdoc import remove_entry
 from bot.papers import Paper
@@ -37,14 +37,14 @@ async def write_additions(repo: Repository, config: Config, current: RollingPull
         return None
     reset = current.only_ours
     if current.only_ours:
-        text = await asyncio.to_thread(render_additions, change.base.text, change.pending, papers, config)
+        text = await run_cpu(render_additions, change.base.text, change.pending, papers, config)
         blob = change.base.sha
         if current.pull and current.state.get("base") == change.base_sha and change.tip:
             reset, blob = False, change.tip.sha  # already on this base: write on top, skip the reset
     else:
         if change.tip is None:
             raise Conflict("the list file vanished from the branch")
-        text = await asyncio.to_thread(render_additions, change.tip.text, change.added, papers, config)
+        text = await run_cpu(render_additions, change.tip.text, change.added, papers, config)
         for arxiv_id in change.removed:
             text = remove_entry(text, arxiv_id)
         blob = change.tip.sha

@@ -16,6 +16,7 @@ from bot.additions_pr import AdditionsChange, write_additions
 from bot.classify import section_model
 from bot.config import CONFIG_PATH, Config, parse_config
 from bot.context import Context
+from bot.cpu import run_cpu
 from bot.errors import ListFileMissing, PaperbotError
 from bot.github import WRITE_ROLES, FileContent, Repository
 from bot.listdoc import ListDocument, parse_list
@@ -153,13 +154,13 @@ async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSo
 
     # Parsing, classifying and rendering are CPU work (a model of a large list takes seconds to
     # build once): they run in a worker thread so that webhooks keep being answered meanwhile.
-    doc = await asyncio.to_thread(parse_list, base.text)
+    doc = await run_cpu(parse_list, base.text)
     # Papers the list already has are answered from the list alone; pending ones are re-rendered.
     wanted = [r.ref for r in requests if r.ref and not doc.find_paper(r.ref.arxiv_id)]
     wanted += [ArxivRef(p.arxiv_id) for p in pending]
     choosing = any(r.ref and not r.section for r in requests)  # some paper needs its section chosen
     fetched = await _fetch_while_learning_sections(ctx, doc, wanted, config, learn=choosing)
-    added, outcomes = await asyncio.to_thread(
+    added, outcomes = await run_cpu(
         partial(plan_additions, doc, requests, fetched, pending, config=config,
                 requested_by=source.sender, issue=source.issue))
     if len(pending) + len(added) > config.limits.pending_papers:
@@ -186,7 +187,7 @@ async def _fetch_while_learning_sections(ctx: Context, doc: ListDocument, wanted
         return {}
     if not learn:
         return await ctx.arxiv.fetch(wanted)
-    learning = asyncio.create_task(asyncio.to_thread(section_model, doc, config.sections))
+    learning = asyncio.create_task(run_cpu(section_model, doc, config.sections))
     try:
         return await ctx.arxiv.fetch(wanted)
     finally:

@@ -16,6 +16,7 @@ from bot.arxiv_client import SearchQuery
 from bot.config import CONFIG_PATH, LatestConfig, parse_config
 from bot.config_issue import sync_config_issue
 from bot.context import Context
+from bot.cpu import run_cpu
 from bot.errors import ListFileMissing, PaperbotError
 from bot.github import WRITE_ROLES, Repository
 from bot.latest import BlockError, find_block, listed_ids, parse_rows
@@ -131,7 +132,7 @@ async def _update(ctx: Context, repo: Repository, *, force: bool) -> UpdateResul
         archive = await repo.read_file(latest.archive, base_sha)
     rejected = {paper["id"] for body in snap.closed_bodies
                 for paper in decode_state(body).get("papers", []) if "id" in paper}
-    doc = await asyncio.to_thread(parse_list, base.text)  # CPU work off the event loop
+    doc = await run_cpu(parse_list, base.text)  # CPU work off the event loop
     query = latest.query or default_query(latest, _list_title(doc))
     since = _date(block.meta.get("newest"))
     candidates = await ctx.arxiv.search(
@@ -139,7 +140,7 @@ async def _update(ctx: Context, repo: Repository, *, force: bool) -> UpdateResul
     proposed = _rows_of(tip.text) if tip and current.pull else []
     archive_text = archive.text if archive else None
     known = listed_ids(base.text, archive_text or "") | rejected
-    plan = await asyncio.to_thread(partial(
+    plan = await run_cpu(partial(
         plan_update, base.text, archive_text, candidates, latest=latest, doc=doc, known_ids=known,
         proposed_rows=proposed, now=now))
     if not plan.kept:
