@@ -59,7 +59,7 @@ class SectionExample:
     months: tuple[int, ...] = ()  # months (year * 12 + month) of the arXiv ids its entries link
 
 
-Blocks = tuple[Counter[str], Counter[str]]  # a text's words and word pairs, its letter n-grams
+Blocks = tuple[dict[str, int], dict[str, int]]  # a text's words and word pairs, its letter n-grams
 
 
 def _tfidf(blocks: Blocks, idf: dict[str, float], default_idf: float) -> dict[str, float]:

@@ -83,29 +83,36 @@ def word_stems(text: str) -> list[str]:
 
 
 def features(text: str, *, char_ngrams: bool = True,
-             memo: dict[str, tuple[str, tuple[str, ...]]] | None = None) -> Counter[str]:
+             memo: dict[str, tuple[str, tuple[str, ...]]] | None = None) -> dict[str, int]:
     """Bag of features: stems (`w:`), adjacent stem pairs (`b:`) and in-word 3-5 letter n-grams
     (`c:`), which let unseen word forms and compounds ("LLM-based", "jailbreaking") meet.
 
     `memo` (word -> its stem and n-grams) lets a caller that reads thousands of titles work each
     distinct word out once; the strings are then shared between the bags, too."""
     word_bag, letter_bag = feature_blocks(text, memo=memo)
-    if char_ngrams:
-        word_bag.update(letter_bag)
-    return word_bag
+    return {**word_bag, **letter_bag} if char_ngrams else word_bag
 
 
 def feature_blocks(text: str, *, memo: dict[str, tuple[str, tuple[str, ...]]] | None = None
-                   ) -> tuple[Counter[str], Counter[str]]:
-    """`features(text)` as two bags: stems and stem pairs, and letter n-grams."""
+                   ) -> tuple[dict[str, int], dict[str, int]]:
+    """`features(text)` as two bags (feature -> count): stems and stem pairs, and letter n-grams.
+
+    Plain dicts of strings and ints, which the garbage collector never walks: a model build keeps
+    ten thousand of them alive at once, and collections over Counters held the event loop."""
     found = words(text)
     if memo is None:
         memo = {}
     pieces = [memo.get(w) or memo.setdefault(w, _word_pieces(w)) for w in found]
-    stems = [stemmed for stemmed, _ in pieces]
-    word_bag: Counter[str] = Counter("w:" + s for s in stems)
-    word_bag.update(f"b:{a}_{b}" for a, b in itertools.pairwise(stems))
-    return word_bag, Counter(itertools.chain.from_iterable(grams for _, grams in pieces))
+    stems = ["w:" + stemmed for stemmed, _ in pieces]
+    stems += [f"b:{a[2:]}_{b[2:]}" for a, b in itertools.pairwise(stems)]
+    return _count(stems), _count(list(itertools.chain.from_iterable(grams for _, grams in pieces)))
+
+
+def _count(items: list[str]) -> dict[str, int]:
+    counts = dict.fromkeys(items, 1)
+    if len(counts) < len(items):  # a word (or n-gram) said twice: count them
+        counts = {item: count for item, count in Counter(items).items()}
+    return counts
 
 
 def _word_pieces(word: str) -> tuple[str, tuple[str, ...]]:
