@@ -18,6 +18,8 @@ from typing import Any
 import aiohttp
 import gidgethub
 from cachetools import LRUCache
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
 from gidgethub import aiohttp as gh_aiohttp
 from gidgethub import apps
 
@@ -113,6 +115,16 @@ def _path(url: str) -> str:
     return url.split("?", 1)[0]
 
 
+def signing_key(pem: str) -> Any:
+    """The app's private key, parsed once. Parsing a PEM checks the RSA key, about 30 ms with the
+    event loop held, and every JWT needs the key; PyJWT signs with the parsed key as it is. A key
+    that does not parse stays text, so the first JWT reports the problem as before."""
+    try:
+        return serialization.load_pem_private_key(pem.encode(), password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        return pem
+
+
 class GitHubApp:
     """The app's identity: makes API clients and keeps one token per installation until near expiry."""
 
@@ -120,7 +132,7 @@ class GitHubApp:
                  base_url: str) -> None:
         self.session = session
         self.app_id = app_id
-        self._private_key = private_key
+        self._private_key = signing_key(private_key)
         self.base_url = base_url
         self._tokens: dict[int, tuple[str, float]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
