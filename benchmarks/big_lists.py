@@ -188,7 +188,7 @@ def _timer(original: Callable, name: str, spans: list[tuple[str, float, float]])
 async def e2e_lag(lists: dict[str, str]) -> None:
     from aiohttp import ClientSession, web
 
-    from bot.app import create_app, freeze_loaded_objects, jobs_of
+    from bot.app import create_app, jobs_of, settle_for_serving
     from bot.settings import Settings
 
     spans: list[tuple[str, float, float]] = []
@@ -202,7 +202,7 @@ async def e2e_lag(lists: dict[str, str]) -> None:
     settings = Settings(app_id="424242", private_key=key, webhook_secret=urls["secret"],
                         github_api_url=urls["github"], arxiv_api_url=urls["arxiv"], arxiv_min_interval=0)
     app = create_app(settings)
-    freeze_loaded_objects()  # as `python -m bot` does before serving
+    settle_for_serving()  # as `python -m bot` does before serving
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -245,9 +245,9 @@ async def e2e_lag(lists: dict[str, str]) -> None:
 
 
 async def threaded_lag(lists: dict[str, str]) -> None:
-    from bot.app import freeze_loaded_objects
+    from bot.app import settle_for_serving
 
-    freeze_loaded_objects()  # as `python -m bot` does before serving
+    settle_for_serving()  # as `python -m bot` does before serving
     async with loop_lag_probe(0.005) as idle:
         await asyncio.sleep(3)
     rows: list[tuple[object, ...]] = [("(nothing running: the machine's own noise)", "3.00 s",

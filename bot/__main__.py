@@ -164,7 +164,7 @@ def update(repo: str | None, force: bool) -> int:
 def serve() -> int:
     from aiohttp import web
 
-    from bot.app import create_app, freeze_loaded_objects
+    from bot.app import create_app, settle_for_serving
 
     try:
         Settings.from_env()
@@ -176,7 +176,7 @@ def serve() -> int:
     if settings is None:
         return 2
     app = create_app(settings)
-    freeze_loaded_objects()
+    settle_for_serving()
     # No access log: a line per delivery costs more than the rest of the ack path (measured).
     web.run_app(app, port=settings.port, print=None, access_log=None,
                 shutdown_timeout=25.0, handle_signals=True)

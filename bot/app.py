@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import logging
+import sys
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/api/github/webhooks"
 MAX_BODY_BYTES = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
 SHUTDOWN_GRACE = 20.0  # seconds in-flight jobs get to finish (Heroku kills after 30)
+SWITCH_INTERVAL = 0.001  # seconds a thread may hold the GIL while another waits for it
 DELIVERIES_REMEMBERED = 20_000  # delivery ids kept for spotting GitHub's redeliveries ...
 DELIVERY_MEMORY = 24 * 3600.0  # ... for this many seconds
 CONTEXT = web.AppKey("context", Context)
@@ -238,11 +240,16 @@ def _clients(settings: Settings, router: Router) -> Callable[[web.Application], 
     return clients
 
 
-def freeze_loaded_objects() -> None:
-    """What is loaded before serving lives as long as the process: keep it out of every later full
-    garbage collection (each walked ~50,000 objects, ~10 ms with the event loop held)."""
+def settle_for_serving() -> None:
+    """Process settings for a server whose event loop shares the GIL with the CPU worker thread.
+
+    What is loaded before serving lives as long as the process, so it is kept out of every later
+    full garbage collection (each walked ~50,000 objects, ~10 ms with the event loop held). And the
+    loop gets the GIL back from that thread within 1 ms instead of 5 (worst lag while a large list's
+    model was built: 10.5 -> 7.7 ms; the build took no longer)."""
     gc.collect()
     gc.freeze()
+    sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 def context_of(app: web.Application) -> Context:
