@@ -191,6 +191,7 @@ def setup_mode(missing: list[str]) -> bool:
 
     from bot.settings import DEFAULT_GITHUB_API_URL, read_env_file
     from bot.setup import create_setup_app, run_until_configured
+    from bot.setup_access import new_access_token
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     values = {**read_env_file(Path(".env")), **os.environ}
@@ -199,7 +200,8 @@ def setup_mode(missing: list[str]) -> bool:
     app = create_setup_app(env_path=Path(".env"),
                            github_api_url=values.get("GITHUB_API_URL", DEFAULT_GITHUB_API_URL),
                            manifest_path=manifest, public_url=values.get("PUBLIC_URL") or None,
-                           missing=missing, restarts_itself=True)
+                           missing=missing, restarts_itself=True,
+                           access_token=values.get("SETUP_TOKEN") or new_access_token())
     try:
         asyncio.run(run_until_configured(app, port=int(values.get("PORT") or 3000)))
     except KeyboardInterrupt:

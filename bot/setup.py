@@ -21,6 +21,7 @@ import aiohttp
 from aiohttp import web
 
 from bot import setup_pages as pages
+from bot.setup_access import access_gate, setup_link
 from bot.setup_credentials import AppCredentials, check_import
 from bot.setup_env import update_env_file
 from bot.setup_github import ConversionError, Verdict, convert_manifest_code, verify_credentials
@@ -63,6 +64,7 @@ class SetupState:
     manifest: dict[str, Any] | None
     manifest_problem: str | None
     restarts_itself: bool
+    access_token: str | None = None
     pending: dict[str, float] = field(default_factory=dict)  # state -> monotonic expiry
     configured: asyncio.Event = field(default_factory=asyncio.Event)
     session: aiohttp.ClientSession | None = None
@@ -72,17 +74,21 @@ SETUP = web.AppKey("setup", SetupState)
 
 
 def create_setup_app(*, env_path: Path, github_api_url: str, manifest_path: Path, public_url: str | None,
-                     missing: list[str], restarts_itself: bool = False) -> web.Application:
+                     missing: list[str], restarts_itself: bool = False,
+                     access_token: str | None = None) -> web.Application:
     """The setup-mode web app. `restarts_itself`: the caller waits on `configured_event(app)` and
-    starts the real server once it is set (see `run_until_configured`)."""
+    starts the real server once it is set (see `run_until_configured`). `access_token`: only a
+    browser that opened the link carrying it may use the pages (`bot.setup_access`); `python -m bot`
+    always sets one."""
     try:
         manifest, problem = load_manifest(manifest_path), None
     except ManifestError as exc:
         manifest, problem = None, str(exc)
     state = SetupState(env_path=env_path, github_api_url=github_api_url.rstrip("/"), public_url=public_url,
                        missing=list(missing), manifest=manifest, manifest_problem=problem,
-                       restarts_itself=restarts_itself)
-    app = web.Application(middlewares=[_security_headers])
+                       restarts_itself=restarts_itself, access_token=access_token)
+    gate = [access_gate(access_token)] if access_token else []
+    app = web.Application(middlewares=[_security_headers, *gate])
     app[SETUP] = state
     app.cleanup_ctx.append(_client_session)
     app.router.add_get("/", show_setup)
@@ -105,7 +111,10 @@ async def run_until_configured(app: web.Application, *, port: int, host: str | N
     await runner.setup()
     try:
         await web.TCPSite(runner, host=host, port=port).start()
-        log.warning("paperbot is in setup mode: open http://localhost:%d/ to register or import an app", port)
+        state = app[SETUP]
+        base = state.public_url or f"http://localhost:{port}"
+        link = setup_link(base, state.access_token) if state.access_token else base + "/"
+        log.warning("paperbot is in setup mode: open %s to register or import an app", link)
         await configured_event(app).wait()
     finally:
         await runner.cleanup()

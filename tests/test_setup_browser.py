@@ -150,14 +150,24 @@ def shots(tmp_path: Path) -> Path:
     return folder
 
 
+SETUP_TOKEN = "token-from-the-log"
+
+
 @pytest.fixture
 async def setup_url(aiohttp_server, tmp_path, fake_github) -> str:
     (tmp_path / ".env").write_text("# mine\nLOG_LEVEL=DEBUG\n")
     app = create_setup_app(env_path=tmp_path / ".env", github_api_url=fake_github.url,
                            manifest_path=APP_YML, public_url=None,
-                           missing=["APP_ID", "WEBHOOK_SECRET", "PRIVATE_KEY (or PRIVATE_KEY_PATH)"])
+                           missing=["APP_ID", "WEBHOOK_SECRET", "PRIVATE_KEY (or PRIVATE_KEY_PATH)"],
+                           access_token=SETUP_TOKEN)
     server = await aiohttp_server(app, host="127.0.0.1")
     return str(server.make_url("/"))
+
+
+async def open_setup_link(page, setup_url: str) -> None:
+    """As the operator does: the link from the log; the browser keeps the cookie it is traded for."""
+    await page.open(f"{setup_url}?token={SETUP_TOKEN}")
+    assert await page.evaluate("location.search") == ""  # the token left the address bar
 
 
 def is_png(path: Path) -> bool:
@@ -166,7 +176,7 @@ def is_png(path: Path) -> bool:
 
 async def test_import_form_in_a_browser_writes_env(page, setup_url, tmp_path, fake_github, github_app_key,
                                                    shots):
-    await page.open(setup_url)
+    await open_setup_link(page, setup_url)
     assert "setup mode" in await page.evaluate("document.body.innerText")
     await page.screenshot(shots / "paperbot-setup-page.png")
     await page.type_into("#app_id", str(fake_github.app_id))
@@ -187,7 +197,7 @@ async def test_import_form_in_a_browser_writes_env(page, setup_url, tmp_path, fa
 
 
 async def test_register_form_in_a_browser_carries_the_manifest(page, setup_url, fake_github, shots):
-    await page.open(setup_url)
+    await open_setup_link(page, setup_url)
     await page.click("input[name=owner][value=organization]")
     await page.type_into("#organization", "my-lab")
     await page.click_and_load("#register button[type=submit]")
