@@ -210,9 +210,10 @@ def build_model(sections: Sequence[SectionExample], params: dict[str, float] | N
     postings: dict[str, array[float]] = {}
     coherence: list[float] = []
     entry = 0
-    for section, section_bags in zip(sections, bags, strict=True):
+    for index, section in enumerate(sections):
         centroid: dict[str, float] = {}
-        vectors = [_tfidf(bag, idf, default_idf) for bag in section_bags]
+        vectors = [_tfidf(bag, idf, default_idf) for bag in bags[index]]
+        bags[index] = []  # counted: let them go (a 5,000-entry list's bags are tens of MB)
         for vector in vectors:
             _add_into(centroid, vector)
             for feature, value in vector.items():
