@@ -5,8 +5,8 @@
 
 For each list: parse the README with `bot.listdoc`, split its arXiv papers into folds; for each
 fold remove every entry block of those papers from the README text, parse what is left, and ask
-`choose_section` (title and the date of the arXiv id only, as the bot's benchmark brief asks) for
-each hidden paper. A choice is right when it is a section where the full README lists the paper
+`choose_section` for each hidden paper with its title, the date of its arXiv id and the authors its
+own entry names, as arXiv would give them (lists that write no authors give none; no abstract). A choice is right when it is a section where the full README lists the paper
 (a paper filed under several sections is right in any of them). Prints top-1 and top-3 per list,
 the macro average, the share of choices flagged confident and their accuracy, and timings.
 Two lists keep their papers in extra files; their README is rebuilt from those files (see
@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.classify import arxiv_id_date, choose_section  # noqa: E402
+from bot.classify_authors import authors_in_entry  # noqa: E402
 from bot.listdoc import ListDocument, parse_list  # noqa: E402
 
 DEFAULT_DATA = Path("/work/shared/data/lists")
@@ -75,6 +76,8 @@ def evaluate_list(data: Path, name: str, folds: int, errors: bool) -> dict[str, 
             if entry.paper_id:
                 truth[entry.paper_id].add(section.path)
     titles = {r["arxiv_id"]: r["title"] for r in rows}
+    authors = {e.paper_id: sorted(authors_in_entry(e.text)) for s in full.sections for e in s.entries
+               if e.paper_id}
     ids = sorted(titles)
     random.Random(0).shuffle(ids)
     top1 = top3 = confident = confident_right = 0
@@ -88,7 +91,8 @@ def evaluate_list(data: Path, name: str, folds: int, errors: bool) -> dict[str, 
         build_seconds.append(time.perf_counter() - started)
         started = time.perf_counter()
         for arxiv_id in sorted(hidden):
-            choice = choose_section(rest, titles[arxiv_id], published=arxiv_id_date(arxiv_id))
+            choice = choose_section(rest, titles[arxiv_id], published=arxiv_id_date(arxiv_id),
+                                    authors=authors.get(arxiv_id, ()))
             if choice is None:
                 continue
             paths = [s.path for s, _ in choice.candidates]

@@ -88,7 +88,7 @@ def _decide(doc: ListDocument, request: AddRequest, papers: Mapping[ArxivRef, Pa
             return Outcome(request, "unknown_section", paper)
         return Outcome(request, "added", paper, section)
     choice = choose_section(doc, paper.title, paper.abstract, categories=paper.categories,
-                            published=paper.published, hints=config.sections,
+                            published=paper.published, authors=paper.authors, hints=config.sections,
                             default_section=config.default_section)
     if choice is None:
         return Outcome(request, "no_sections", paper)
@@ -108,7 +108,7 @@ def render_additions(base_text: str, pending: Sequence[Pending],
         section = find_section(doc, item.section_path)
         if section is None:  # the section was renamed or removed on the default branch since
             choice = choose_section(doc, paper.title, paper.abstract, categories=paper.categories,
-                                    published=paper.published, hints=config.sections,
+                                    published=paper.published, authors=paper.authors, hints=config.sections,
                                     default_section=config.default_section)
             section = choice.section if choice else None
         if section is not None:

@@ -17,6 +17,7 @@ from datetime import date
 
 from cachetools import LRUCache
 
+from bot.classify_authors import author_keys, authors_in_entry
 from bot.classify_match import match_section
 from bot.classify_model import SectionExample, SectionModel, build_model
 from bot.classify_relevance import Relevance, score_relevance
@@ -128,18 +129,20 @@ def choose_section(
     *,
     categories: Sequence[str] = (),
     published: date | None = None,
+    authors: Sequence[str] = (),
     hints: Sequence[SectionHint] = (),
     default_section: str | None = None,
 ) -> SectionChoice | None:
     """The section this paper belongs in, with runners-up; None when the list has no sections
     that hold papers. `categories` are accepted for symmetry with relevance but lists are
-    organised by topic words, which the title carries."""
+    organised by topic words, which the title carries; `authors` (names as arXiv gives them)
+    count where the list writes authors."""
     del categories
     built = section_model(doc, hints)
     if built is None:
         return None
     candidates, model = built
-    scores = model.scores(title, published)
+    scores = model.scores(title, published, author_keys(authors))
     if abstract.strip():
         extra = model.scores(abstract, None)
         scores = [s + ABSTRACT_WEIGHT * e for s, e in zip(scores, extra, strict=True)]
@@ -179,7 +182,8 @@ def _example(section: Section, hints: Sequence[SectionHint], shared: int) -> Sec
     )
     return SectionExample(headings=section.path[shared:], titles=titles, hint_texts=hint_texts,
                          linked=sum(1 for e in papers if e.arxiv_ids),
-                         months=tuple(m for e in papers for m in _months(e.arxiv_ids[:1])))
+                         months=tuple(m for e in papers for m in _months(e.arxiv_ids[:1])),
+                         authors=frozenset().union(*(authors_in_entry(e.text) for e in papers)))
 
 
 def _hints_for(doc: ListDocument, section: Section, hints: Sequence[SectionHint]

@@ -59,12 +59,14 @@ def classify_line(line: str, doc: ListDocument, config: Config) -> dict[str, Any
         return {"error": ERROR_NO_TITLE}
     abstract = paper.get("abstract") or paper.get("summary") or ""
     categories = [str(c) for c in paper.get("categories") or []]
+    authors = paper.get("authors") or []
+    authors = [str(a) for a in authors] if isinstance(authors, list) else [str(authors)]
     try:
         published = _published(paper)
     except ValueError:
         return {"error": ERROR_BAD_DATE}
     choice = choose_section(doc, title, str(abstract), categories=categories,
-                            published=published, hints=config.sections,
+                            published=published, authors=authors, hints=config.sections,
                             default_section=config.default_section)
     relevance = score_relevance(title, str(abstract), categories,
                                 latest=config.latest or LatestConfig(), doc=doc)

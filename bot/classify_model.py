@@ -13,7 +13,8 @@ A section's score adds up, with weights measured on real lists (benchmarks/READM
 - minus how alike the section's own entries are (a catch-all such as "Other Work" is diffuse, so
   its centroid matches any one paper weakly and needs this to compete);
 - how usual the paper's month is among the section's papers (topics come and go);
-- for lists grouped by year, the paper's year decides between year sections.
+- for lists grouped by year, the paper's year decides between year sections;
+- for lists that write authors, a section that already lists one of the paper's authors.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from datetime import date
 from itertools import repeat
 from operator import add, mul
 
+from bot.classify_authors import AuthorIndex
 from bot.classify_headings import YearSpan, heading_words, year_spans
 from bot.textfeatures import feature_blocks
 
@@ -44,6 +46,7 @@ PARAMS: dict[str, float] = {
     "heading_match": 0.1,
     "date": 0.1,
     "date_bandwidth": 6.0,
+    "authors": 0.2,
 }
 
 
@@ -57,6 +60,7 @@ class SectionExample:
     hint_texts: tuple[str, ...] = ()  # configured name, aliases and keywords
     linked: int = 0  # entries that link an arXiv paper
     months: tuple[int, ...] = ()  # months (year * 12 + month) of the arXiv ids its entries link
+    authors: frozenset[str] = frozenset()  # author keys its entries name (bot.classify_authors)
 
 
 Blocks = tuple[dict[str, int], dict[str, int]]  # a text's words and word pairs, its letter n-grams
@@ -98,13 +102,16 @@ class SectionModel:
     months: list[tuple[int, ...]]
     own_vectors: list[dict[str, float]]
     coherence: list[float]
+    authors: AuthorIndex
     params: dict[str, float] = field(default_factory=lambda: dict(PARAMS))
 
     def vector(self, text: str) -> dict[str, float]:
         return _tfidf(feature_blocks(text), self.idf, self.default_idf)
 
-    def scores(self, text: str, published: date | None = None) -> list[float]:
-        """One score per section, higher is better; comparable across papers of this list."""
+    def scores(self, text: str, published: date | None = None,
+               authors: frozenset[str] = frozenset()) -> list[float]:
+        """One score per section, higher is better; comparable across papers of this list.
+        `authors`: the paper's author keys (`bot.classify_authors.author_keys`)."""
         p = self.params
         query = self.vector(text)
         count = len(self.spans)
@@ -137,6 +144,9 @@ class SectionModel:
             for i, span in enumerate(self.spans):
                 if span is not None:
                     totals[i] += p["year_bonus"] * (1.0 if span.accepts(published.year) else -1.0)
+        if authors and p["authors"]:
+            for i, value in enumerate(self.authors.scores(authors)):
+                totals[i] += p["authors"] * value
         return totals
 
     def _date_fit(self, published: date) -> list[float]:
@@ -242,6 +252,7 @@ def build_model(sections: Sequence[SectionExample], params: dict[str, float] | N
         months=[s.months for s in sections],
         own_vectors=own_vectors,
         coherence=coherence,
+        authors=AuthorIndex.build(s.authors for s in sections),
         params=p,
     )
 

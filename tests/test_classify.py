@@ -377,3 +377,61 @@ def test_hints_with_unknown_sections_are_ignored(mllm):
     hints = (SectionHint("No Such Section", keywords=("jailbreak",)),)
     choice = choose_section(mllm, "Jailbreaking MLLMs with images", hints=hints)
     assert choice is not None and choice.section.heading == "Attack"
+
+
+# ---------------------------------------------------------------- authors
+
+
+def test_author_keys_from_the_ways_lists_write_authors():
+    from bot.classify_authors import author_key, authors_in_entry
+
+    assert author_key("Xinghao Chen") == author_key("X. Chen") == "x chen"
+    assert author_key("Zoë Müller") == "z muller"
+    assert author_key("MiniMax") == ""  # an organisation: one word
+    two_line = ("- **Reasoning Beyond Language: A Survey on Latent Chain-of-Thought Reasoning**   /   "
+                "*Xinghao Chen, Anhao Zhao, Heming Xia*")
+    assert authors_in_entry(two_line) == {"x chen", "a zhao", "h xia"}
+    numbered = ('7. RAGAS: **"RAGAS: Automated Evaluation of Retrieval Augmented Generation"**.\n\n'
+                "    *Shahul Es et al.* arXiv 2023. [[Paper](https://arxiv.org/abs/2309.15217)]")
+    assert authors_in_entry(numbered) == {"s es"}
+    assert authors_in_entry("- **[A Title](https://arxiv.org/abs/2401.00001)** *arXiv 2024* _Benchmark_") == set()
+
+
+AUTHORS_LIST = """# Reasoning papers
+
+## Efficient Decoding
+
+- **Faster Reasoning with Early Exit**   /   *Ada Lovelace, Alan Turing*
+- **Early Exit Decoding for Reasoning Models**   /   *Grace Hopper, Alan Turing*
+
+## Efficient Training
+
+- **Faster Reasoning with Shorter Training**   /   *Edsger Dijkstra, Barbara Liskov*
+- **Shorter Training Traces for Reasoning Models**   /   *Barbara Liskov, Alan Turing*
+"""
+
+
+def test_a_paper_by_authors_a_section_lists_leans_to_that_section():
+    doc = parse_list(AUTHORS_LIST)
+    title = "Faster Reasoning Models"  # as close to one section as to the other
+    plain = choose_section(doc, title)
+    by_liskov = choose_section(doc, title, authors=["B. Liskov", "Someone Else"])
+    by_hopper = choose_section(doc, title, authors=["Grace Hopper"])
+    assert plain is not None and by_liskov is not None and by_hopper is not None
+    assert by_liskov.section.heading == "Efficient Training"
+    assert by_hopper.section.heading == "Efficient Decoding"
+    # Alan Turing is in both sections: he tells nothing
+    by_turing = choose_section(doc, title, authors=["Alan Turing"])
+    assert by_turing is not None and [s.heading for s, _ in by_turing.candidates] == \
+        [s.heading for s, _ in plain.candidates]
+
+
+def test_classify_reads_authors(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(AUTHORS_LIST)
+    lines = [json.dumps({"title": "Faster Reasoning Models", "authors": ["Barbara Liskov"]}),
+             json.dumps({"title": "Faster Reasoning Models", "authors": "Grace Hopper"})]
+    out = io.StringIO()
+    assert run_classify(readme, None, io.StringIO("\n".join(lines) + "\n"), out) == 0
+    answers = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [a["section"] for a in answers] == ["Efficient Training", "Efficient Decoding"]
