@@ -17,7 +17,7 @@ from datetime import date
 
 from cachetools import LRUCache
 
-from bot.classify_authors import author_keys, authors_in_entry
+from bot.classify_authors import author_keys, authors_in_entry, writes_authors
 from bot.classify_match import match_section
 from bot.classify_model import SectionExample, SectionModel, build_model
 from bot.classify_relevance import Relevance, score_relevance
@@ -114,7 +114,8 @@ def section_model(doc: ListDocument, hints: Sequence[SectionHint] = ()
     if not candidates:
         return None
     shared = _shared_ancestors([s.path for s in candidates])
-    examples = [_example(section, _hints_for(doc, section, hints), shared)
+    authors = writes_authors(candidates)
+    examples = [_example(section, _hints_for(doc, section, hints), shared, authors)
                 for section in candidates]
     built = (candidates, build_model(examples))
     with _models_lock:
@@ -174,7 +175,8 @@ def _shared_ancestors(paths: Sequence[tuple[str, ...]]) -> int:
     return count
 
 
-def _example(section: Section, hints: Sequence[SectionHint], shared: int) -> SectionExample:
+def _example(section: Section, hints: Sequence[SectionHint], shared: int, authors: bool
+             ) -> SectionExample:
     papers = [e for e in section.entries if e.is_paper]
     titles = tuple(e.title or e.text for e in papers)
     hint_texts = tuple(
@@ -183,7 +185,8 @@ def _example(section: Section, hints: Sequence[SectionHint], shared: int) -> Sec
     return SectionExample(headings=section.path[shared:], titles=titles, hint_texts=hint_texts,
                          linked=sum(1 for e in papers if e.arxiv_ids),
                          months=tuple(m for e in papers for m in _months(e.arxiv_ids[:1])),
-                         authors=frozenset().union(*(authors_in_entry(e.text) for e in papers)))
+                         authors=frozenset().union(*(authors_in_entry(e.text) for e in papers))
+                         if authors else frozenset())
 
 
 def _hints_for(doc: ListDocument, section: Section, hints: Sequence[SectionHint]
