@@ -21,6 +21,8 @@ import random
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +68,25 @@ def hide(text: str, doc: ListDocument, hidden: set[str]) -> str:
     return "\n".join(line for line, kept in zip(lines, keep, strict=True) if kept)
 
 
-def evaluate_list(data: Path, name: str, folds: int, errors: bool) -> dict[str, float]:
+@dataclass(frozen=True)
+class ListCase:
+    """One dev list as the benchmarks see it: its text, where each paper is, what is known of it."""
+
+    text: str
+    full: ListDocument
+    truth: dict[str, set[tuple[str, ...]]]  # arXiv id -> paths of the sections listing it
+    titles: dict[str, str]
+    authors: dict[str, list[str]]  # the author keys each paper's own entry names
+    ids: list[str]  # shuffled: fold k is ids[k::folds]
+
+    def folds(self, folds: int) -> Iterator[tuple[list[str], ListDocument]]:
+        """Each fold's hidden papers (sorted) and the list without their entry blocks."""
+        for fold in range(folds):
+            hidden = set(self.ids[fold::folds])
+            yield sorted(hidden), parse_list(hide(self.text, self.full, hidden))
+
+
+def load_case(data: Path, name: str) -> ListCase:
     rows = [json.loads(line) for line in (data / f"{name}.jsonl").read_text().splitlines()]
     text = assemble_document(data, name, rows)
     full = parse_list(text)
@@ -80,17 +100,21 @@ def evaluate_list(data: Path, name: str, folds: int, errors: bool) -> dict[str, 
                if e.paper_id}
     ids = sorted(titles)
     random.Random(0).shuffle(ids)
+    return ListCase(text, full, truth, titles, authors, ids)
+
+
+def evaluate_list(data: Path, name: str, folds: int, errors: bool) -> dict[str, float]:
+    case = load_case(data, name)
+    full, truth, titles, authors, ids = case.full, case.truth, case.titles, case.authors, case.ids
     top1 = top3 = confident = confident_right = 0
     build_seconds: list[float] = []
     classify_seconds = 0.0
-    for fold in range(folds):
-        hidden = set(ids[fold::folds])
-        rest = parse_list(hide(text, full, hidden))
+    for hidden, rest in case.folds(folds):
         started = time.perf_counter()
         choose_section(rest, "warm-up")  # builds and caches the model for this text
         build_seconds.append(time.perf_counter() - started)
         started = time.perf_counter()
-        for arxiv_id in sorted(hidden):
+        for arxiv_id in hidden:
             choice = choose_section(rest, titles[arxiv_id], published=arxiv_id_date(arxiv_id),
                                     authors=authors.get(arxiv_id, ()))
             if choice is None:

@@ -6,7 +6,8 @@ The folds of `section_choice.py` (title and arXiv month only): each term of `Sec
 is computed once per hidden paper and candidate section, so any weighting is scored in a fraction
 of a second without rebuilding models. Terms: the centroid cosine split into its word and letter
 n-gram halves, complement Bayes, heading match, coherence, size prior, date fit, year rule, and
-`nearest` (the best cosine to one listed title of the section, which the bot does not use).
+authors (as `section_choice.py` passes them), and `nearest` (the best cosine to one listed title of
+the section, which the bot does not use).
 
 Prints the bot's own weighting (it must match section_choice.py), then with `--search` a
 coordinate search over a grid maximising macro top-3 with top-1 kept >= 0.70, and with
@@ -18,24 +19,21 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import math
-import random
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from section_choice import DEFAULT_DATA, assemble_document, hide
+from section_choice import DEFAULT_DATA, load_case
 
 from bot.classify import arxiv_id_date, section_model
+from bot.classify_authors import author_keys
 from bot.classify_model import PARAMS, SectionModel
-from bot.listdoc import parse_list
 
 Terms = dict[str, list[float]]  # term name -> one value per candidate section
 BOT_WEIGHTS = {"centroid_words": PARAMS["centroid"], "centroid_letters": PARAMS["centroid"],
                "bayes": PARAMS["bayes"] * PARAMS["nb_scale"], "heading": PARAMS["heading_match"],
                "coherence": -PARAMS["coherence"], "prior": PARAMS["prior"], "date": PARAMS["date"],
-               "year": PARAMS["year_bonus"], "nearest": 0.0}
+               "year": PARAMS["year_bonus"], "authors": PARAMS["authors"], "nearest": 0.0}
 GRID = {"centroid_letters": [0.6, 0.8, 1.2, 1.5], "bayes": [0.0, 0.03, 0.08], "heading": [0.0, 0.2, 0.3],
         "coherence": [-0.5, -0.15, 0.0], "prior": [0.02, 0.07], "date": [0.0, 0.2], "nearest": [0.05, 0.1, 0.3]}
 
@@ -73,25 +71,16 @@ def terms(model: SectionModel, title: str, published: date | None, section_of_en
 
 
 def collect(name: str, folds: int = 5) -> list[tuple[Terms, set[int]]]:
-    rows = [json.loads(line) for line in (DEFAULT_DATA / f"{name}.jsonl").read_text().splitlines()]
-    text = assemble_document(DEFAULT_DATA, name, rows)
-    full = parse_list(text)
-    truth: dict[str, set[tuple[str, ...]]] = defaultdict(set)
-    for section in full.sections:
-        for entry in section.entries:
-            if entry.paper_id:
-                truth[entry.paper_id].add(section.path)
-    titles = {r["arxiv_id"]: r["title"] for r in rows}
-    ids = sorted(titles)
-    random.Random(0).shuffle(ids)  # the folds of section_choice.py
+    case = load_case(DEFAULT_DATA, name)
     papers = []
-    for fold in range(folds):
-        hidden = set(ids[fold::folds])
-        candidates, model = section_model(parse_list(hide(text, full, hidden)))
+    for hidden, rest in case.folds(folds):
+        candidates, model = section_model(rest)
         section_of_entry = [i for i, c in enumerate(candidates) for e in c.entries if e.is_paper]
-        for arxiv_id in sorted(hidden):
-            right = {i for i, c in enumerate(candidates) if c.path in truth[arxiv_id]}
-            papers.append((terms(model, titles[arxiv_id], arxiv_id_date(arxiv_id), section_of_entry), right))
+        for arxiv_id in hidden:
+            right = {i for i, c in enumerate(candidates) if c.path in case.truth[arxiv_id]}
+            values = terms(model, case.titles[arxiv_id], arxiv_id_date(arxiv_id), section_of_entry)
+            values["authors"] = model.authors.scores(author_keys(case.authors.get(arxiv_id, ())))
+            papers.append((values, right))
     return papers
 
 

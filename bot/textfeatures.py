@@ -1,8 +1,8 @@
 """Words, stems and character n-grams of short scientific texts (titles, headings, keywords).
 
 Pure functions with no dependencies: the section classifier and the relevance filter both see a
-text through `word_stems` (for matching headings and topic phrases) and `features` (for the
-per-list model). A light suffix stripper stands in for a full stemmer: titles are short, and what
+text through `word_stems` (for matching headings and topic phrases) and `feature_blocks` (for
+the per-list model). A light suffix stripper stands in for a full stemmer: titles are short, and what
 matters is that "jailbreaking", "jailbreaks" and "Jailbreak" meet, as do "medical" and "medicine".
 """
 
@@ -82,22 +82,15 @@ def word_stems(text: str) -> list[str]:
     return [stem(w) for w in words(text)]
 
 
-def features(text: str, *, char_ngrams: bool = True,
-             memo: dict[str, tuple[str, tuple[str, ...]]] | None = None) -> dict[str, int]:
-    """Bag of features: stems (`w:`), adjacent stem pairs (`b:`) and in-word 3-5 letter n-grams
-    (`c:`), which let unseen word forms and compounds ("LLM-based", "jailbreaking") meet.
-
-    `memo` (word -> its stem and n-grams) lets a caller that reads thousands of titles work each
-    distinct word out once; the strings are then shared between the bags, too."""
-    word_bag, letter_bag = feature_blocks(text, memo=memo)
-    return {**word_bag, **letter_bag} if char_ngrams else word_bag
-
-
 def feature_blocks(text: str, *, memo: dict[str, tuple[str, tuple[str, ...]]] | None = None
                    ) -> tuple[dict[str, int], dict[str, int]]:
-    """`features(text)` as two bags (feature -> count): stems and stem pairs, and letter n-grams.
+    """A text's features as two bags (feature -> count): stems (`w:`) and adjacent stem pairs
+    (`b:`), and in-word 3-5 letter n-grams (`c:`), which let unseen word forms and compounds
+    ("LLM-based", "jailbreaking") meet.
 
-    Plain dicts of strings and ints, which the garbage collector never walks: a model build keeps
+    `memo` (word -> its stem and n-grams) lets a caller that reads thousands of titles work each
+    distinct word out once; the strings are then shared between the bags, too. The bags are
+    plain dicts of strings and ints, which the garbage collector never walks: a model build keeps
     ten thousand of them alive at once, and collections over Counters held the event loop."""
     found = words(text)
     if memo is None:
