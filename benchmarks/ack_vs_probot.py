@@ -221,7 +221,7 @@ def _settled_jobs(base: str) -> int:
             health = json.load(response)
         if health["jobs_failed"]:
             raise RuntimeError(f"paperbot jobs failed: {health}")
-        if health["jobs_running"] == 0 or time.monotonic() > deadline:
+        if health["jobs_running"] + health["jobs_queued"] == 0 or time.monotonic() > deadline:
             return int(health["jobs_completed"]) + int(health["deliveries"]["no_command"])
         time.sleep(0.1)
 

@@ -159,7 +159,7 @@ async def main(deliveries: int, seconds: float, latency: float, repositories: in
         while True:
             async with session.get(url + "/health") as response:
                 health = await response.json()
-            if health["jobs_running"] == 0:
+            if health["jobs_running"] + health["jobs_queued"] == 0:
                 break
             await asyncio.sleep(0.5)
         drained_in = time.perf_counter() - began

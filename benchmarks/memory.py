@@ -90,7 +90,7 @@ async def health(session, url: str) -> dict:
 async def settle(session, url: str, expected: int) -> dict:
     while True:
         state = await health(session, url)
-        if state["jobs_completed"] + state["jobs_failed"] >= expected and state["jobs_running"] == 0:
+        if state["jobs_completed"] + state["jobs_failed"] >= expected and state["jobs_running"] + state["jobs_queued"] == 0:
             return state
         await asyncio.sleep(0.1)
 

@@ -5,28 +5,55 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from enum import IntEnum
 from pathlib import Path
 
 from bot.settings import Settings, SettingsError
 
 
+class Exit(IntEnum):
+    """Exit statuses, so a CI job can tell what happened (documented in --help and the README)."""
+
+    OK = 0  # everything asked was done: each reference added or already listed
+    NOT_DONE = 1  # something was not done: a reference invalid, not found, without a section, refused
+    USAGE = 2  # bad arguments, settings or files: nothing was tried
+    ARXIV_UNAVAILABLE = 3  # arXiv did not answer: nothing was changed, try again later
+
+
+EXIT_CODES = """exit status:
+  0  done: every reference was added or is already listed (update: the list is up to date)
+  1  not everything was done: a reference was invalid, not found on arXiv, matched no section or
+     was refused by a check (the others were still added); update: the list has no latest-papers
+     block, or (with the GitHub App) a repository failed
+  2  usage, settings or file problem (bad arguments, unusable settings, no such list): nothing tried
+  3  arXiv did not answer (outage, rate limit, timeout): nothing was changed; try again later"""
+NOT_DONE_SUMMARY = "{count} of {total} not done"
+ADD_DESCRIPTION = ("Add papers to a list file in place. Only arXiv is contacted, at ARXIV_API_URL "
+                   "(default https://export.arxiv.org/api/query): point it at a local stand-in to run "
+                   "offline. No GitHub App settings are needed.")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__, epilog=EXIT_CODES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("serve", help="run the webhook server (the default)")
     classify_cmd = commands.add_parser("classify", help="JSON lines of papers in, section choices out")
     classify_cmd.add_argument("--readme", type=Path, required=True)
     classify_cmd.add_argument("--config", type=Path)
-    update_cmd = commands.add_parser("update", help="run the latest-papers update once, then exit")
+    local = {"epilog": EXIT_CODES, "formatter_class": argparse.RawDescriptionHelpFormatter}
+    update_cmd = commands.add_parser("update", help="run the latest-papers update once, then exit", **local)
     update_cmd.add_argument("--repo", metavar="OWNER/NAME", help="only this repository")
     update_cmd.add_argument("--force", action="store_true", help="run even when not due yet")
     update_cmd.add_argument("--readme", type=Path, help="local mode: update this list file in place")
     update_cmd.add_argument("--archive", type=Path, help="local mode: the archive file")
     update_cmd.add_argument("--config", type=Path, help="local mode: a paperbot.yml")
-    add_cmd = commands.add_parser("add", help="local mode: add papers to a list file in place")
+    add_cmd = commands.add_parser("add", help="local mode: add papers to a list file in place",
+                                  description=ADD_DESCRIPTION, **local)
     add_cmd.add_argument("refs", nargs="+", help="arXiv ids or links")
-    add_cmd.add_argument("--readme", type=Path, required=True)
-    add_cmd.add_argument("--config", type=Path)
+    add_cmd.add_argument("--readme", type=Path, required=True, help="the list file to edit in place")
+    add_cmd.add_argument("--config", type=Path,
+                         help="a paperbot.yml (default: .github/paperbot.yml of the checkout)")
     add_cmd.add_argument("--to", dest="section", help="the section to add to")
     receive_cmd = commands.add_parser("receive", help="run a saved webhook payload through the handlers")
     receive_cmd.add_argument("--event", required=True, help="e.g. issue_comment")
@@ -53,8 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_locally(command: str, args: argparse.Namespace) -> int:
-    """`add`/`update` on a checkout: exit 0 when the file changed or nothing had to, 1 on failure."""
-    from bot.errors import PaperbotError
+    """`add`/`update` on a checkout; the exit status says what happened (see `Exit`)."""
+    from bot.errors import ArxivUnavailable, PaperbotError
     from bot.local import add_locally, update_locally
     from bot.logs import configure_logging
 
@@ -62,11 +89,12 @@ def run_locally(command: str, args: argparse.Namespace) -> int:
         settings = Settings.from_env(require_app=False)
     except SettingsError as exc:
         print(exc, file=sys.stderr)
-        return 2
+        return Exit.USAGE
     configure_logging(settings.log_level, settings.log_format)
-    if not args.readme.is_file():
-        print(f"{args.readme}: no such file", file=sys.stderr)
-        return 2
+    for path in (args.readme, args.config):
+        if path is not None and not path.is_file():
+            print(f"{path}: no such file", file=sys.stderr)
+            return Exit.USAGE
     config = args.config or _default_config(args.readme)
     try:
         if command == "add":
@@ -75,14 +103,24 @@ def run_locally(command: str, args: argparse.Namespace) -> int:
         else:
             result = update_locally(args.readme, settings=settings, archive=args.archive,
                                     config_path=config)
+    except ArxivUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return Exit.ARXIV_UNAVAILABLE
     except PaperbotError as exc:
         print(exc, file=sys.stderr)
-        return 1
+        return Exit.NOT_DONE
+    except (OSError, UnicodeError) as exc:  # the list or archive cannot be read or written
+        print(f"{getattr(exc, 'filename', None) or args.readme}: {exc}", file=sys.stderr)
+        return Exit.USAGE
     for problem in result.problems:
         print(f"config: {problem}", file=sys.stderr)
-    print("\n".join(result.lines))
-    print(f"{args.readme}: {'changed' if result.changed else 'unchanged'}")
-    return 0
+    print("\n".join([*result.lines, f"{args.readme}: {'changed' if result.changed else 'unchanged'}"]))
+    if not result.not_done:
+        return Exit.OK
+    print("\n".join(result.not_done), file=sys.stderr)
+    total = len(args.refs) if command == "add" else 1
+    print(NOT_DONE_SUMMARY.format(count=len(result.not_done), total=total), file=sys.stderr)
+    return Exit.NOT_DONE
 
 
 def _default_config(readme: Path) -> Path | None:
@@ -138,7 +176,7 @@ def _settings_or_exit() -> Settings | None:
 
 
 def update(repo: str | None, force: bool) -> int:
-    """Exit status 1 when any repository failed, 2 when paperbot cannot start."""
+    """Exit status 1 when any repository failed, 2 when paperbot cannot start (see `Exit`)."""
     import asyncio
 
     from bot.app import open_context
@@ -147,7 +185,7 @@ def update(repo: str | None, force: bool) -> int:
 
     settings = _settings_or_exit()
     if settings is None:
-        return 2
+        return Exit.USAGE
 
     async def run() -> int:
         async with open_context(settings) as ctx:
@@ -156,7 +194,7 @@ def update(repo: str | None, force: bool) -> int:
             print(f"{item.repository}: {'ok' if item.ok else 'FAILED'}: {item.detail}")
         if not runs:
             print("the app is not installed on any repository")
-        return 0 if all(item.ok for item in runs) else 1
+        return Exit.OK if all(item.ok for item in runs) else Exit.NOT_DONE
 
     return asyncio.run(run())
 

@@ -14,7 +14,7 @@ import logging
 import sys
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -27,6 +27,7 @@ from gidgethub.routing import Router
 from bot.arxiv_client import ArxivClient
 from bot.context import Context
 from bot.github import GitHubApp
+from bot.jobqueue import JobQueue, QueueLimits
 from bot.logs import delivery_id
 from bot.scheduler import periodic_updates
 from bot.settings import Settings
@@ -51,50 +52,12 @@ PONG = json.dumps({"msg": "pong"}).encode()
 BAD_SIGNATURE = json.dumps({"error": "bad signature"}).encode()
 NOT_JSON = json.dumps({"error": "body is not JSON"}).encode()
 NOT_AN_EVENT = json.dumps({"error": "not a GitHub event"}).encode()
+# 503: GitHub marks the delivery failed, and it can be redelivered once the queue has room.
+QUEUE_FULL = json.dumps({"error": "paperbot is busy: too many jobs are waiting; redeliver this event "
+                                  "later"}).encode()
 
 
-class Jobs:
-    """Tracked background tasks with bounded concurrency; drained on shutdown."""
-
-    def __init__(self, limit: int) -> None:
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._slots = asyncio.Semaphore(limit)
-        self.completed = 0
-        self.failed = 0
-
-    def start(self, name: str, work: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
-        task = asyncio.create_task(self._run(work), name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
-
-    async def _run(self, work: Callable[[], Awaitable[None]]) -> None:
-        async with self._slots:
-            try:
-                await work()
-                self.completed += 1
-            except Exception:
-                self.failed += 1
-                log.exception("background job failed")
-
-    @property
-    def running(self) -> int:
-        return len(self._tasks)
-
-    async def drain(self, grace: float) -> None:
-        if not self._tasks:
-            return
-        log.info("waiting up to %.0fs for %d job(s) to finish", grace, len(self._tasks))
-        _, pending = await asyncio.wait(set(self._tasks), timeout=grace)
-        for task in pending:
-            task.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
-            log.warning("cancelled %d unfinished job(s); a redelivery or the next run redoes them",
-                        len(pending))
-
-
-JOBS = web.AppKey("jobs", Jobs)
+JOBS = web.AppKey("jobs", JobQueue)
 
 
 class RecentDeliveries:
@@ -119,6 +82,10 @@ class RecentDeliveries:
             seen.popitem(last=False)
         return True
 
+    def forget(self, delivery: str) -> None:
+        """`delivery` was not taken after all: its redelivery must not count as a duplicate."""
+        self._seen.pop(delivery, None)
+
     def __len__(self) -> int:
         return len(self._seen)
 
@@ -130,10 +97,13 @@ def create_app(settings: Settings, router: Router | None = None) -> web.Applicat
         router = default_router
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
-    app[JOBS] = Jobs(settings.max_concurrent_jobs)
+    limits = QueueLimits(settings.max_concurrent_jobs, settings.max_queued_jobs,
+                         settings.max_queued_per_repository)
+    # A job waits for its repository's turn (the same one scheduled updates take) before a slot.
+    app[JOBS] = JobQueue(limits, turn=lambda key: app[CONTEXT].serialised(key))
     app.cleanup_ctx.append(_clients(settings, router))
     recent = RecentDeliveries(DELIVERIES_REMEMBERED, DELIVERY_MEMORY)
-    answered = dict.fromkeys(("accepted", "no_command", "duplicate"), 0)  # for /health
+    answered = dict.fromkeys(("accepted", "no_command", "duplicate", "refused"), 0)  # for /health
     started = time.monotonic()
 
     async def webhook(request: web.Request) -> web.Response:
@@ -160,7 +130,6 @@ def create_app(settings: Settings, router: Router | None = None) -> web.Applicat
         if event_name == "issue_comment" and not mentions_command(data):
             answered["no_command"] += 1
             return json_answer(NO_COMMAND)  # nothing to do: no job
-        answered["accepted"] += 1
         event = sansio.Event(data, event=event_name, delivery_id=delivery or "-")
         context = app[CONTEXT]
 
@@ -169,14 +138,17 @@ def create_app(settings: Settings, router: Router | None = None) -> web.Applicat
             log.debug("handling %s.%s", event.event, data.get("action", "-"))
             await router.dispatch(event, context)
 
-        app[JOBS].start(f"delivery-{delivery}", work)
+        if not app[JOBS].start(f"delivery-{delivery}", work, key=repository_key(data)):
+            recent.forget(delivery)
+            answered["refused"] += 1
+            log.warning("queue full: refused %s delivery %s", event_name, delivery or "-")
+            return json_answer(QUEUE_FULL, 503)
+        answered["accepted"] += 1
         return json_answer(ACCEPTED, 202)
 
     async def health(request: web.Request) -> web.Response:
-        jobs = app[JOBS]
         return web.json_response({"status": "ok", "uptime": round(time.monotonic() - started, 1),
-                                  "jobs_running": jobs.running, "jobs_completed": jobs.completed,
-                                  "jobs_failed": jobs.failed, "deliveries": answered})
+                                  **app[JOBS].figures(), "deliveries": answered})
 
     app.router.add_post(WEBHOOK_PATH, webhook)
     app.router.add_get("/health", health)
@@ -187,6 +159,13 @@ def mentions_command(data: dict) -> bool:
     """Only a new comment that may hold a command starts a job; the rest is acknowledged and dropped."""
     body = (data.get("comment") or {}).get("body")
     return data.get("action") == "created" and isinstance(body, str) and might_hold_command(body)
+
+
+def repository_key(data: dict) -> str | None:
+    """The repository a delivery is about (`owner/name`), which orders its job; None for none."""
+    repository = data.get("repository")
+    name = repository.get("full_name") if isinstance(repository, dict) else None
+    return name if isinstance(name, str) and name else None
 
 
 def parse_body(body: bytes) -> Any:
@@ -256,6 +235,6 @@ def context_of(app: web.Application) -> Context:
     return app[CONTEXT]
 
 
-def jobs_of(app: web.Application) -> Jobs:
+def jobs_of(app: web.Application) -> JobQueue:
     return app[JOBS]
 

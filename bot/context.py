@@ -7,6 +7,7 @@ import time
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,9 @@ from cachetools import LRUCache
 from bot.arxiv_client import ArxivClient
 from bot.github import GitHubApp, Repository
 from bot.settings import Settings
+
+# The keys the running task (and the tasks it starts) already holds through `serialised`.
+_HELD: ContextVar[frozenset[str]] = ContextVar("serialised_keys", default=frozenset())
 
 
 @dataclass
@@ -48,8 +52,21 @@ class Context:
 
     @asynccontextmanager
     async def serialised(self, key: str) -> AsyncIterator[None]:
+        """One holder per key at a time, in the order they asked (asyncio.Lock wakes waiters FIFO).
+
+        Re-entrant within a task: the server's job queue takes the repository's turn before giving
+        the job a worker slot (so waiting holds no slot), and the handler's own `serialised` inside
+        that job then passes straight through instead of waiting for itself."""
+        held = _HELD.get()
+        if key in held:
+            yield
+            return
         lock = self._locks.get(key)
         if lock is None:
             lock = self._locks[key] = asyncio.Lock()
         async with lock:
-            yield
+            token = _HELD.set(held | {key})
+            try:
+                yield
+            finally:
+                _HELD.reset(token)

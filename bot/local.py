@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -26,6 +26,10 @@ from bot.updates import dated_query, default_query, plan_update
 LOCAL_USER = "local"
 # The reply's wording, with a plain line number instead of a Markdown link.
 OUTCOME_WORDS = {**OUTCOME_TEXT, "listed": "already listed at line {line}"}
+# What counts as done for a reference: any other outcome (invalid, not found, no section, refused
+# by a check, or a kind added later) means the reference is not in the list.
+DONE = frozenset({"added", "listed"})
+NO_BLOCK = "{readme}: no LATEST_PAPERS markers; nothing to update"
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class LocalResult:
     changed: bool
     lines: list[str]  # what to print, one line per paper or step
     problems: list[str]
+    not_done: list[str] = field(default_factory=list)  # what was asked and not done, one line each
 
 
 def _read(path: Path | None) -> str | None:
@@ -64,9 +69,10 @@ def add_locally(refs: Sequence[str], readme: Path, *, settings: Settings,
     lines = []
     for outcome in outcomes:
         where = outcome.section.heading if outcome.section else (outcome.request.section or "")
-        lines.append(f"{outcome.request.raw}: "
-                     + OUTCOME_WORDS[outcome.kind].format(section=where, line=outcome.line))
-    return LocalResult(new_text != text, lines, problems)
+        words = OUTCOME_WORDS.get(outcome.kind, outcome.kind.replace("_", " "))
+        lines.append(f"{outcome.request.raw}: " + words.format(section=where, line=outcome.line))
+    not_done = [line for line, outcome in zip(lines, outcomes, strict=True) if outcome.kind not in DONE]
+    return LocalResult(new_text != text, lines, problems, not_done)
 
 
 def update_locally(readme: Path, *, settings: Settings, archive: Path | None = None,
@@ -77,7 +83,7 @@ def update_locally(readme: Path, *, settings: Settings, archive: Path | None = N
     text = _read(readme) or ""
     block = find_block(text)
     if block is None:
-        return LocalResult(False, [f"{readme}: no LATEST_PAPERS markers; nothing to update"], problems)
+        return LocalResult(False, [], problems, [NO_BLOCK.format(readme=readme)])
     archive_text = _read(archive)
     doc = parse_list(text)
     now = now or datetime.now(UTC)

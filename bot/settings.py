@@ -1,20 +1,33 @@
-"""Settings: the only place that reads the environment (and `.env`), once, into a frozen object."""
+"""Settings: the only place that reads the environment (and `.env`), once, into a frozen object.
+
+`.env` is read by python-dotenv (quotes, `export`, comments, values over several lines inside
+quotes); the values are checked by pydantic, and every unusable one is reported by its variable
+name with what was expected.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import os
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
+
+from dotenv import dotenv_values
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.config import parse_duration
 
 DEFAULT_GITHUB_API_URL = "https://api.github.com"
 DEFAULT_ARXIV_API_URL = "https://export.arxiv.org/api/query"
-_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
+CANNOT_START = "paperbot cannot start: "
+MISSING = "missing: {names}"
+UNUSABLE = "{name} must be {expected}, got {found}"
+KEY_PATH_UNREADABLE = "PRIVATE_KEY_PATH cannot be read ({reason})"
+KEY_NOT_PEM = "PRIVATE_KEY is neither PEM text nor base64 of PEM text"
+SECRET_NAMES = frozenset({"PRIVATE_KEY", "WEBHOOK_SECRET"})  # never echoed in a message
+_SECONDS = "a finite number of seconds, 0 or more"
 
 
 class SettingsError(Exception):
@@ -29,20 +42,69 @@ class SettingsError(Exception):
         self.missing = missing or []
 
 
-@dataclass(frozen=True)
-class Settings:
-    app_id: str
-    private_key: str = field(repr=False)
-    webhook_secret: str = field(repr=False)
-    github_api_url: str = DEFAULT_GITHUB_API_URL
-    arxiv_api_url: str = DEFAULT_ARXIV_API_URL
-    arxiv_min_interval: float = 3.0
-    arxiv_timeout: float = 30.0
-    port: int = 3000
-    log_format: str = "text"
-    log_level: str = "INFO"
-    update_interval: float | None = None  # seconds; None: no periodic loop in the server
-    max_concurrent_jobs: int = 32
+class Settings(BaseModel):
+    """Built by `from_env` from variables (by their names, e.g. `APP_ID`), or directly by field name.
+
+    Each field's description completes the sentence "<VARIABLE> must be ..." in error messages.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True)
+
+    app_id: str = Field(alias="APP_ID", description="the GitHub App's ID, a positive whole number")
+    private_key: str = Field(alias="PRIVATE_KEY", repr=False, description="PEM text")
+    webhook_secret: str = Field(alias="WEBHOOK_SECRET", repr=False, description="text")
+    github_api_url: str = Field(DEFAULT_GITHUB_API_URL, alias="GITHUB_API_URL",
+                                description="an http:// or https:// URL")
+    arxiv_api_url: str = Field(DEFAULT_ARXIV_API_URL, alias="ARXIV_API_URL",
+                               description="an http:// or https:// URL")
+    arxiv_min_interval: float = Field(3.0, alias="ARXIV_MIN_INTERVAL", ge=0, allow_inf_nan=False,
+                                      description=_SECONDS)
+    arxiv_timeout: float = Field(30.0, alias="ARXIV_TIMEOUT", gt=0, allow_inf_nan=False,
+                                 description="a finite number of seconds, more than 0")
+    port: int = Field(3000, alias="PORT", ge=1, le=65535, description="a port number from 1 to 65535")
+    log_format: Literal["text", "json"] = Field("text", alias="LOG_FORMAT", description="text or json")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        "INFO", alias="LOG_LEVEL", description="DEBUG, INFO, WARNING, ERROR or CRITICAL")
+    # seconds; None: no periodic loop in the server
+    update_interval: float | None = Field(None, alias="UPDATE_INTERVAL", gt=0, allow_inf_nan=False,
+                                          description="a duration such as 12h, 30m or 1d")
+    max_concurrent_jobs: int = Field(32, alias="MAX_CONCURRENT_JOBS", ge=1,
+                                     description="a whole number, 1 or more")
+    max_queued_jobs: int = Field(1000, alias="MAX_QUEUED_JOBS", ge=1,
+                                 description="a whole number, 1 or more")
+    max_queued_per_repository: int = Field(100, alias="MAX_QUEUED_PER_REPOSITORY", ge=1,
+                                           description="a whole number, 1 or more")
+
+    @field_validator("app_id", mode="before")
+    @classmethod
+    def _app_id(cls, value: Any) -> Any:
+        """Empty (local mode: no GitHub App) or the digits of a positive number, e.g. `12345`."""
+        text = str(value).strip()
+        if text and not (text.isascii() and text.isdigit() and int(text) > 0):
+            raise ValueError("not a positive whole number")
+        return str(int(text)) if text else ""
+
+    @field_validator("github_api_url", "arxiv_api_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")) or len(value.split("://", 1)[1]) == 0:
+            raise ValueError("not an http(s) URL")
+        return value
+
+    @field_validator("github_api_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @classmethod
     def from_env(
@@ -58,33 +120,47 @@ class Settings:
         problems: list[str] = []
         missing = missing_app_settings(values) if require_app else []
         if missing:
-            problems.append("missing: " + ", ".join(missing))
-        private_key = _private_key(values, problems)
-        interval = _float(values, "ARXIV_MIN_INTERVAL", 3.0, problems)
-        timeout = _float(values, "ARXIV_TIMEOUT", 30.0, problems)
-        port = _float(values, "PORT", 3000, problems)
-        jobs = _float(values, "MAX_CONCURRENT_JOBS", 32, problems)
-        update_interval = None
-        if values.get("UPDATE_INTERVAL"):
-            duration = parse_duration(values["UPDATE_INTERVAL"], "UPDATE_INTERVAL", problems)
-            update_interval = duration.total_seconds() if duration else None
+            problems.append(MISSING.format(names=", ".join(missing)))
+        given = {name: value for name, value in values.items() if name in _NAMES and value != ""}
+        given["APP_ID"] = values.get("APP_ID", "")
+        given["WEBHOOK_SECRET"] = values.get("WEBHOOK_SECRET", "")
+        given["PRIVATE_KEY"] = _private_key(values, problems)
+        if "UPDATE_INTERVAL" in given:
+            given["UPDATE_INTERVAL"] = _seconds(given["UPDATE_INTERVAL"], problems)
+        try:
+            settings = cls.model_validate(given)
+        except ValidationError as exc:
+            problems.extend(_unusable(exc, given))
         if problems:
             only_missing = missing if len(problems) == 1 and missing else []
-            raise SettingsError("paperbot cannot start: " + "; ".join(problems), only_missing)
-        return cls(
-            app_id=values.get("APP_ID", "").strip(),
-            private_key=private_key,
-            webhook_secret=values.get("WEBHOOK_SECRET", ""),
-            github_api_url=values.get("GITHUB_API_URL", DEFAULT_GITHUB_API_URL).rstrip("/"),
-            arxiv_api_url=values.get("ARXIV_API_URL", DEFAULT_ARXIV_API_URL),
-            arxiv_min_interval=interval,
-            arxiv_timeout=timeout,
-            port=int(port),
-            log_format=values.get("LOG_FORMAT", "text").lower(),
-            log_level=values.get("LOG_LEVEL", "INFO").upper(),
-            update_interval=update_interval,
-            max_concurrent_jobs=max(1, int(jobs)),
-        )
+            raise SettingsError(CANNOT_START + "; ".join(problems), only_missing)
+        return settings
+
+
+_NAMES = frozenset(field.alias for field in Settings.model_fields.values() if field.alias)
+
+
+def _unusable(error: ValidationError, given: Mapping[str, Any]) -> list[str]:
+    """One message per unusable variable: its name, what it must be, and (unless secret) what it was."""
+    by_alias = {field.alias: field for field in Settings.model_fields.values()}
+    messages = []
+    for problem in error.errors():
+        name = str(problem["loc"][0]) if problem["loc"] else "?"
+        field = by_alias.get(name)
+        found = "(hidden)" if name in SECRET_NAMES else repr(str(given.get(name, ""))[:40])
+        expected = field.description if field is not None else problem["msg"]
+        messages.append(UNUSABLE.format(name=name, expected=expected, found=found))
+    return messages
+
+
+def _seconds(duration: str, problems: list[str]) -> float | None:
+    """`UPDATE_INTERVAL` in seconds (`12h`, `30m`, `1d`, `2w` or a number of seconds)."""
+    parsed = parse_duration(duration, "UPDATE_INTERVAL", [])
+    if parsed is None:
+        expected = Settings.model_fields["update_interval"].description
+        problems.append(UNUSABLE.format(name="UPDATE_INTERVAL", expected=expected, found=repr(duration[:40])))
+        return None
+    return parsed.total_seconds()
 
 
 def missing_app_settings(values: Mapping[str, str]) -> list[str]:
@@ -96,25 +172,14 @@ def missing_app_settings(values: Mapping[str, str]) -> list[str]:
 
 
 def read_env_file(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines; `#` comments; single/double quotes; `\\n` escapes inside double quotes."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (FileNotFoundError, IsADirectoryError):
+    """A `.env` file as python-dotenv reads it: `KEY=VALUE`, `export`, `#` comments, single and
+    double quotes, escapes in double quotes, and quoted values over several lines (a PEM key).
+
+    `${VAR}` is left as it is: a secret may hold a `$`. A key without `=` is skipped."""
+    if not path.is_file():
         return {}
-    values: dict[str, str] = {}
-    for line in text.splitlines():
-        match = _ENV_LINE.match(line)
-        if not match or line.lstrip().startswith("#"):
-            continue
-        key, value = match.groups()
-        if len(value) >= 2 and value[0] == value[-1] == '"':
-            value = value[1:-1].replace("\\n", "\n").replace('\\"', '"')
-        elif len(value) >= 2 and value[0] == value[-1] == "'":
-            value = value[1:-1]
-        else:
-            value = value.split(" #", 1)[0].strip()
-        values[key] = value
-    return values
+    values = dotenv_values(path, interpolate=False, encoding="utf-8")
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def _private_key(values: Mapping[str, str], problems: list[str]) -> str:
@@ -123,10 +188,11 @@ def _private_key(values: Mapping[str, str], problems: list[str]) -> str:
         try:
             raw = Path(values["PRIVATE_KEY_PATH"]).read_text(encoding="utf-8")
         except OSError as exc:
-            problems.append(f"PRIVATE_KEY_PATH cannot be read ({exc.strerror})")
+            problems.append(KEY_PATH_UNREADABLE.format(reason=exc.strerror))
             return ""
     if not raw:
         return ""
+    # A key pasted with literal `\n`s (Heroku config, a one-line .env) reads the same as real lines.
     raw = raw.strip().replace("\\n", "\n")
     if "-----BEGIN" in raw:
         return raw + "\n"
@@ -135,21 +201,6 @@ def _private_key(values: Mapping[str, str], problems: list[str]) -> str:
     except (binascii.Error, UnicodeDecodeError):
         decoded = ""
     if "-----BEGIN" not in decoded:
-        problems.append("PRIVATE_KEY is neither PEM text nor base64 of PEM text")
+        problems.append(KEY_NOT_PEM)
         return ""
     return decoded.strip() + "\n"
-
-
-def _float(values: Mapping[str, str], name: str, default: float, problems: list[str]) -> float:
-    raw = values.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        number = float(raw)
-    except ValueError:
-        problems.append(f"{name} must be a number, got {raw[:20]!r}")
-        return default
-    if number < 0:
-        problems.append(f"{name} must not be negative")
-        return default
-    return number

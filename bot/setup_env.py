@@ -7,42 +7,49 @@ Only the lines that define one of the keys we write change, and new keys go at t
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from dotenv.parser import parse_stream
+
 _DEFINITION = re.compile(r"^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_]*)\s*=")
-# What `bot.settings.read_env_file` reads back unchanged without quotes.
+# What `bot.settings.read_env_file` (python-dotenv) reads back unchanged without quotes.
 _BARE_SAFE = re.compile(r"^[A-Za-z0-9_\-+/=.,:@%^~]*$")
 ENV_FILE_MODE = 0o600  # the file holds a private key
 
 
 def format_env_value(value: str) -> str:
-    """The value as `read_env_file` will read it back; ValueError when it cannot be written."""
+    """The value as `read_env_file` will read it back; ValueError for a value over several lines
+    (what we write is one line each: App ID, base64 of the key, secrets)."""
     if "\n" in value or "\r" in value:
-        raise ValueError("a .env value cannot span lines")
+        raise ValueError("a .env value written here cannot span lines")
     if _BARE_SAFE.match(value):
         return value
-    if "'" not in value:
-        return f"'{value}'"  # single quotes are read literally
-    if "\\n" not in value and not value.endswith("\\"):
-        return '"' + value.replace('"', '\\"') + '"'
-    raise ValueError("a .env value cannot hold both ' and a backslash escape")
+    if "'" not in value and "\\" not in value:
+        return f"'{value}'"  # single quotes: literal in every dialect of .env
+    # Double quotes, with the two escapes python-dotenv decodes there that a value can need.
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def merge_env_text(text: str, values: Mapping[str, str]) -> str:
-    """`text` with each key of `values` set: defining lines rewritten in place, the rest appended."""
-    lines = text.splitlines(keepends=True)
+    """`text` with each key of `values` set: definitions rewritten in place, the rest appended.
+
+    Definitions are found by python-dotenv's own parser, so a quoted value over several lines (a
+    PEM key) is replaced whole; everything else is kept character for character."""
+    bindings = list(parse_stream(io.StringIO(text)))
+    lines = [binding.original.string for binding in bindings]
     newline = "\r\n" if "\r\n" in text else "\n"
     written: set[str] = set()
-    for index, line in enumerate(lines):
+    for index, (line, binding) in enumerate(zip(lines, bindings, strict=True)):
         match = _DEFINITION.match(line)
-        if not match or match.group(2) not in values:
+        if binding.key is None or binding.key not in values or not match:
             continue
-        prefix, key = match.groups()
-        ending = line[len(line.rstrip("\r\n")):]
+        key, prefix = binding.key, match.group(1)  # the prefix keeps blank lines before it, `export`
+        ending = "\r\n" if line.endswith("\r\n") else "\n" if line.endswith("\n") else ""
         lines[index] = f"{prefix}{key}={format_env_value(values[key])}{ending}"
         written.add(key)
     missing = [key for key in values if key not in written]

@@ -206,5 +206,5 @@ async def test_health_counts_what_the_ack_decided(client):
     await post(client, comment_delivery("> /add 2502.05206"), "h-2")
     await jobs_of(client.app).drain(5)
     health = await (await client.get("/health")).json()
-    assert health["deliveries"] == {"accepted": 1, "no_command": 1, "duplicate": 2}
+    assert health["deliveries"] == {"accepted": 1, "no_command": 1, "duplicate": 2, "refused": 0}
     assert health["jobs_completed"] == 1

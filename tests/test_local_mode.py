@@ -81,4 +81,4 @@ async def test_local_mode_reports_arxiv_outage(tmp_path, fake_arxiv):
     shutil.copy(FIXTURES / "lists" / "isXinLiu__Awesome-MLLM-Safety.md", tmp_path / "README.md")
     fake_arxiv.fail_next(503, times=10)
     code, _, err = await run_bot(["add", "2511.01234", "--readme", str(tmp_path / "README.md")], fake_arxiv.url, tmp_path)
-    assert code == 1 and "arXiv did not answer" in err
+    assert code == 3 and "arXiv did not answer" in err

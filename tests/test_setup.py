@@ -376,6 +376,10 @@ async def test_run_until_configured_returns_once_credentials_are_saved(env_path,
     ("export B = 'old'\nB=dup\n", {"B": "n"}, "export B=n\nB=n\n"),  # every definition, prefix kept
     ("APP_ID_X=1\n", {"APP_ID": "2"}, "APP_ID_X=1\nAPP_ID=2\n"),
     ("caf\xe9=1\nA=1\n", {"A": "2"}, "caf\xe9=1\nA=2\n"),
+    # A quoted value over several lines (a PEM key, dotenv style) is one definition, replaced whole.
+    ('A=1\nPRIVATE_KEY="-----BEGIN X-----\nB=x\n-----END X-----"\nB=2\n', {"PRIVATE_KEY": "eA==", "B": "3"},
+     "A=1\nPRIVATE_KEY=eA==\nB=3\n"),
+    ("A=1\n\n\nB=2", {"B": "3"}, "A=1\n\n\nB=3"),
 ])
 def test_merge_env_text(before, values, after):
     assert merge_env_text(before, values) == after
@@ -383,7 +387,7 @@ def test_merge_env_text(before, values, after):
 
 @pytest.mark.parametrize("value", [
     "plain", "", "base64+/==", "with space", "hash #tail", "'single'", 'say "hi"', "it's", "back\\slash",
-    "x\\ny", "  padded  ", "é ü", "a'b\"c",
+    "x\\ny", "  padded  ", "é ü", "a'b\"c", "a'b\\nc", "ends\\", "two\\\\back", "$HOME ${X}",
 ])
 def test_env_values_read_back_unchanged(tmp_path, value):
     path = tmp_path / ".env"
@@ -391,7 +395,7 @@ def test_env_values_read_back_unchanged(tmp_path, value):
     assert read_env_file(path) == {"K": value}
 
 
-@pytest.mark.parametrize("value", ["two\nlines", "a'b\\nc"])
+@pytest.mark.parametrize("value", ["two\nlines", "carriage\rreturn"])
 def test_values_env_files_cannot_hold_are_refused(value):
     with pytest.raises(ValueError):
         format_env_value(value)
