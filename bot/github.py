@@ -23,22 +23,13 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from gidgethub import aiohttp as gh_aiohttp
 from gidgethub import apps
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception,
-    retry_if_result,
-    stop_after_attempt,
-    wait_exponential,
-)
+
+from bot.github_retry import github_retrying, is_graphql, path_of
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = "paperbot (+https://github.com/paperbot)"
 TOKEN_REFRESH_MARGIN = 300  # seconds before expiry when a cached installation token is replaced
-MAX_RETRIES = 3  # attempts in all, for one request
-MAX_RETRY_WAIT = 60.0
-_RETRY_STATUSES = {500, 502, 503, 504}
 
 Answer = tuple[int, Mapping[str, str], bytes]
 TokenSource = Callable[[str | None], Awaitable[str]]
@@ -47,7 +38,7 @@ one other than `stale`, which GitHub just refused."""
 
 
 class GitHubAPI(gh_aiohttp.GitHubAPI):
-    """gidgethub's client with bounded retries (tenacity) on 5xx, timeouts and rate limits.
+    """gidgethub's client with bounded retries (`github_retry`) on 5xx, timeouts and rate limits.
 
     An installation's client holds no token: each request asks `tokens` for one right before it
     is sent, so a job that waited minutes for its turn never sends a stale one. Mutating requests
@@ -68,21 +59,13 @@ class GitHubAPI(gh_aiohttp.GitHubAPI):
         # gidgethub's REST calls and its GraphQL call both end here, so every request, GraphQL
         # included, gets the same token handling and retries. A write's retries wait inside the
         # lock: an installation that hit a rate limit pauses all its writes, as GitHub asks.
-        if method != "GET" and self._write_lock is not None and not _is_graphql(url):
+        if method != "GET" and self._write_lock is not None and not is_graphql(url):
             async with self._write_lock:
                 return await self._send(method, url, headers, body)
         return await self._send(method, url, headers, body)
 
     async def _send(self, method: str, url: str, headers: Mapping[str, str], body: bytes) -> Answer:
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(MAX_RETRIES),
-            retry=(retry_if_exception(partial(retryable_error, method, url))
-                   | retry_if_result(lambda answer: retryable_answer(method, url, answer[0], answer[1]))),
-            wait=partial(_retry_wait, wait_exponential(self.retry_base_delay, max=MAX_RETRY_WAIT)),
-            before_sleep=partial(_log_retry, method, url),
-            retry_error_callback=lambda state: state.outcome.result(),  # the last answer stands
-            sleep=self.sleep,
-        )
+        retrying = github_retrying(method, url, base_delay=self.retry_base_delay, sleep=self.sleep)
         return await retrying(self._authorised, method, url, headers, body)
 
     async def _authorised(self, method: str, url: str, headers: Mapping[str, str],
@@ -96,66 +79,9 @@ class GitHubAPI(gh_aiohttp.GitHubAPI):
         if answer[0] != 401:
             return answer
         log.warning("GitHub refused the installation token on %s %s; retrying with a new one",
-                    method, _path(url))
+                    method, path_of(url))
         token = await self._tokens(token)
         return await super()._request(method, url, {**headers, "authorization": f"token {token}"}, body)
-
-
-def _is_graphql(url: str) -> bool:
-    return _path(url).endswith("/graphql")
-
-
-def retryable_error(method: str, url: str, error: BaseException) -> bool:
-    """Only reads (GETs and GraphQL queries) are resent after a timeout: a write may have happened."""
-    return isinstance(error, TimeoutError | aiohttp.ClientConnectionError) and (
-        method == "GET" or _is_graphql(url))
-
-
-def retryable_answer(method: str, url: str, status: int, headers: Mapping[str, str]) -> bool:
-    """Rate limits always (nothing was done); 5xx unless the request creates comments or issues,
-    which GitHub may have created before failing."""
-    limited = status == 429 or (
-        status == 403 and ("retry-after" in headers or headers.get("x-ratelimit-remaining") == "0")
-    )
-    creates_duplicates = method == "POST" and ("/comments" in url or _path(url).endswith("/issues"))
-    return limited or (status in _RETRY_STATUSES and not creates_duplicates)
-
-
-def server_wait(headers: Mapping[str, str]) -> float | None:
-    """The wait GitHub asks for (Retry-After, or the reset time of an exhausted limit), capped."""
-    if "retry-after" in headers:
-        try:
-            return min(float(headers["retry-after"]), MAX_RETRY_WAIT)
-        except ValueError:
-            pass
-    if headers.get("x-ratelimit-remaining") == "0" and "x-ratelimit-reset" in headers:
-        try:
-            return min(max(float(headers["x-ratelimit-reset"]) - time.time(), 0.0), MAX_RETRY_WAIT)
-        except ValueError:
-            pass
-    return None
-
-
-def _retry_wait(backoff: Callable[[RetryCallState], float], state: RetryCallState) -> float:
-    outcome = state.outcome
-    asked = None if outcome is None or outcome.failed else server_wait(outcome.result()[1])
-    return backoff(state) if asked is None else asked
-
-
-def _log_retry(method: str, url: str, state: RetryCallState) -> None:
-    outcome, action = state.outcome, state.next_action
-    assert outcome is not None and action is not None
-    wait = action.sleep
-    if outcome.failed:
-        log.warning("GitHub %s %s failed (%s); retrying in %.1fs", method, _path(url),
-                    type(outcome.exception()).__name__, wait)
-    else:
-        log.warning("GitHub %s %s answered %d; retrying in %.1fs", method, _path(url),
-                    outcome.result()[0], wait)
-
-
-def _path(url: str) -> str:
-    return url.split("?", 1)[0]
 
 
 def signing_key(pem: str) -> Any:

@@ -1,4 +1,4 @@
-"""GitHub retries (tenacity): what is resent, when, and how often."""
+"""GitHub retries (bot/github_retry.py on tenacity): what is resent, when, and how often."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import aiohttp
 import pytest
 from gidgethub import BadRequest, GitHubBroken
 
-from bot.github import MAX_RETRIES, MAX_RETRY_WAIT, GitHubApp, retryable_answer, retryable_error, server_wait
+from bot.github import GitHubApp
+from bot.github_retry import MAX_RETRIES, MAX_RETRY_WAIT, retryable_answer, retryable_error, server_wait
 
 REPO = "octo-org/list"
 COMMENTS = f"/repos/{REPO}/issues/{{number}}/comments"
