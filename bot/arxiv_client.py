@@ -1,7 +1,8 @@
 """The arXiv metadata client: the synchronous `arxiv` package, run in a thread, behind one gate.
 
-arXiv asks for at most one request every 3 seconds from a client, so every request of the process
-(`/add` lookups and scheduled searches alike) passes through one `RateGate`. Results are cached.
+arXiv asks for at most one request every 3 seconds, one connection at a time, so every request of
+the app (`/add` lookups and scheduled searches alike) passes through its client's one `RateGate`.
+Results are cached.
 """
 
 from __future__ import annotations
@@ -9,13 +10,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import arxiv
 import requests
+from aiolimiter import AsyncLimiter
 from cachetools import TTLCache
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+)
 
 from bot.errors import ArxivUnavailable
 from bot.papers import ArxivRef, Paper
@@ -29,25 +38,24 @@ ARXIV_DOWN = (
 )
 _ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
 _TRANSIENT_STATUSES = {429, 500, 502, 503, 504}
+MAX_BACKOFF = 30.0
+T = TypeVar("T")
 
 
 class RateGate:
-    """Keeps at least `interval` seconds between the end of one request and the next."""
+    """One request at a time, each starting at least `interval` seconds after the one before
+    (aiolimiter's leaky bucket of size one), run in a worker thread so the event loop never waits."""
 
     def __init__(self, interval: float) -> None:
         self.interval = interval
-        self._lock = asyncio.Lock()
-        self._last_finished = -float("inf")
+        self._one_at_a_time = asyncio.Lock()
+        self._limiter = AsyncLimiter(1, interval) if interval > 0 else None
 
-    async def run(self, func, *args):  # type: ignore[no-untyped-def]
-        async with self._lock:
-            wait = self._last_finished + self.interval - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            try:
-                return await asyncio.to_thread(func, *args)
-            finally:
-                self._last_finished = time.monotonic()
+    async def run(self, func: Callable[..., T], *args: object) -> T:
+        async with self._one_at_a_time:
+            if self._limiter is not None:
+                await self._limiter.acquire()
+            return await asyncio.to_thread(func, *args)
 
 
 class _TimeoutSession(requests.Session):
@@ -138,18 +146,20 @@ class ArxivClient:
         return await self._request(search)
 
     async def _request(self, search: arxiv.Search) -> list[Paper]:
-        for attempt in range(self.retries + 1):
-            try:
-                return await asyncio.wait_for(
-                    self.gate.run(self._run_search, search), timeout=self.timeout * 2 + 10
-                )
-            except ArxivUnavailable as exc:
-                log.warning("arXiv request failed (attempt %d): %s", attempt + 1, exc.__cause__)
-            except TimeoutError:
-                log.warning("arXiv request timed out (attempt %d)", attempt + 1)
-            if attempt < self.retries:
-                await asyncio.sleep(min(2**attempt * self.gate.interval, 30))
-        raise ArxivUnavailable(ARXIV_DOWN)
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.retries + 1),
+            wait=wait_exponential(self.gate.interval, max=MAX_BACKOFF),
+            retry=retry_if_exception_type((ArxivUnavailable, TimeoutError)),
+            after=_log_failure,
+            retry_error_callback=_give_up,
+            sleep=asyncio.sleep,
+        )
+        return await retrying(self._gated_search, search)
+
+    async def _gated_search(self, search: arxiv.Search) -> list[Paper]:
+        # The thread cannot be stopped: this bounds the wait when a socket timeout does not fire.
+        return await asyncio.wait_for(self.gate.run(self._run_search, search),
+                                      timeout=self.timeout * 2 + 10)
 
     def _run_search(self, search: arxiv.Search) -> list[Paper]:
         """Runs in a worker thread: one HTTP request, no retries of the package's own."""
@@ -174,6 +184,18 @@ class ArxivClient:
             # e.g. HTTP 200 with the body "Rate exceeded.": not an answer, so not "not found"
             raise ArxivUnavailable(ARXIV_DOWN) from ValueError(session.last_body[:80])
         return [paper for result in results if (paper := paper_from_result(result))]
+
+
+def _log_failure(state: RetryCallState) -> None:
+    error = state.outcome.exception() if state.outcome else None
+    if isinstance(error, ArxivUnavailable):
+        log.warning("arXiv request failed (attempt %d): %s", state.attempt_number, error.__cause__)
+    elif isinstance(error, TimeoutError):
+        log.warning("arXiv request timed out (attempt %d)", state.attempt_number)
+
+
+def _give_up(state: RetryCallState) -> list[Paper]:
+    raise ArxivUnavailable(ARXIV_DOWN)
 
 
 def paper_from_result(result: arxiv.Result) -> Paper | None:

@@ -47,7 +47,9 @@ class Context:
         return allowed
 
     async def repository(self, payload: dict[str, Any]) -> Repository:
-        gh = await self.github.installation_api(int(payload["installation"]["id"]))
+        """The payload's repository; its client takes a fresh token at each request, so holding it
+        while waiting in `serialised` is safe."""
+        gh = self.github.installation_api(int(payload["installation"]["id"]))
         return Repository.from_payload(gh, payload["repository"])
 
     @asynccontextmanager

@@ -10,9 +10,10 @@ import asyncio
 import base64
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -23,96 +24,64 @@ from cryptography.hazmat.primitives import serialization
 from gidgethub import aiohttp as gh_aiohttp
 from gidgethub import apps
 
+from bot.github_retry import github_retrying, is_graphql, path_of
+
 log = logging.getLogger(__name__)
 
 USER_AGENT = "paperbot (+https://github.com/paperbot)"
 TOKEN_REFRESH_MARGIN = 300  # seconds before expiry when a cached installation token is replaced
-MAX_RETRIES = 3
-MAX_RETRY_WAIT = 60.0
-_RETRY_STATUSES = {500, 502, 503, 504}
+
+Answer = tuple[int, Mapping[str, str], bytes]
+TokenSource = Callable[[str | None], Awaitable[str]]
+"""`await source(None)`: a token valid for at least TOKEN_REFRESH_MARGIN; `await source(stale)`:
+one other than `stale`, which GitHub just refused."""
 
 
 class GitHubAPI(gh_aiohttp.GitHubAPI):
-    """gidgethub's client with bounded retries on 5xx, timeouts and secondary rate limits.
+    """gidgethub's client with bounded retries (`github_retry`) on 5xx, timeouts and rate limits.
 
-    Mutating requests of one installation go one at a time (`write_lock`), as GitHub asks of
-    integrations to stay clear of its secondary rate limits.
+    An installation's client holds no token: each request asks `tokens` for one right before it
+    is sent, so a job that waited minutes for its turn never sends a stale one. Mutating requests
+    of one installation go one at a time (`write_lock`), as GitHub asks of integrations to stay
+    clear of its secondary rate limits.
     """
 
     retry_base_delay = 1.0
 
-    def __init__(self, *args: Any, write_lock: asyncio.Lock | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, write_lock: asyncio.Lock | None = None,
+                 tokens: TokenSource | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._write_lock = write_lock
+        self._tokens = tokens
 
     async def _request(self, method: str, url: str, headers: Mapping[str, str],
-                       body: bytes = b"") -> tuple[int, Mapping[str, str], bytes]:
-        if method != "GET" and self._write_lock is not None and not url.endswith("/graphql"):
+                       body: bytes = b"") -> Answer:
+        # gidgethub's REST calls and its GraphQL call both end here, so every request, GraphQL
+        # included, gets the same token handling and retries. A write's retries wait inside the
+        # lock: an installation that hit a rate limit pauses all its writes, as GitHub asks.
+        if method != "GET" and self._write_lock is not None and not is_graphql(url):
             async with self._write_lock:
                 return await self._send(method, url, headers, body)
         return await self._send(method, url, headers, body)
 
-    async def graphql(self, query: str, *, endpoint: str = "https://api.github.com/graphql",
-                      **variables: Any) -> Any:
-        """gidgethub's GraphQL call skips the retry hook: queries are reads, so retry 5xx here too."""
-        for attempt in range(1, MAX_RETRIES + 1):
-            try:
-                return await super().graphql(query, endpoint=endpoint, **variables)
-            except gidgethub.GitHubBroken:
-                if attempt == MAX_RETRIES:
-                    raise
-                log.warning("GitHub GraphQL answered 5xx; retrying")
-                await self.sleep(self.retry_base_delay * 2 ** (attempt - 1))
-        raise AssertionError("unreachable")
+    async def _send(self, method: str, url: str, headers: Mapping[str, str], body: bytes) -> Answer:
+        retrying = github_retrying(method, url, base_delay=self.retry_base_delay, sleep=self.sleep)
+        return await retrying(self._authorised, method, url, headers, body)
 
-    async def _send(self, method: str, url: str, headers: Mapping[str, str],
-                    body: bytes) -> tuple[int, Mapping[str, str], bytes]:
-        for attempt in range(1, MAX_RETRIES + 1):
-            try:
-                return await super()._request(method, url, headers, body)
-            except (TimeoutError, aiohttp.ClientConnectionError):
-                # Only reads (GETs and GraphQL queries) are safe to resend; a write may have happened.
-                if (method != "GET" and not url.endswith("/graphql")) or attempt == MAX_RETRIES:
-                    raise
-                log.warning("GitHub %s %s timed out; retrying", method, _path(url))
-                await self.sleep(self.retry_base_delay * 2 ** (attempt - 1))
-        raise AssertionError("unreachable")
-
-    async def handle_rate_limit_error(self, *, method: str, url: str,
-                                      exception: gidgethub.HTTPException, attempt: int) -> bool:
-        if attempt >= MAX_RETRIES:
-            return False
-        status = int(exception.status_code)
-        headers = exception.headers or {}
-        limited = status == 429 or (
-            status == 403 and ("retry-after" in headers or headers.get("x-ratelimit-remaining") == "0")
-        )
-        # A POST that failed with 5xx may still have been applied: resend only idempotent writes.
-        creates_duplicates = method == "POST" and ("/comments" in url or url.endswith("/issues"))
-        if not limited and (status not in _RETRY_STATUSES or creates_duplicates):
-            return False
-        wait = _retry_wait(headers, self.retry_base_delay * 2 ** (attempt - 1))
-        log.warning("GitHub %s %s answered %d; retrying in %.1fs", method, _path(url), status, wait)
-        await self.sleep(wait)
-        return True
-
-
-def _retry_wait(headers: Mapping[str, str], fallback: float) -> float:
-    if "retry-after" in headers:
-        try:
-            return min(float(headers["retry-after"]), MAX_RETRY_WAIT)
-        except ValueError:
-            pass
-    if headers.get("x-ratelimit-remaining") == "0" and "x-ratelimit-reset" in headers:
-        try:
-            return min(max(float(headers["x-ratelimit-reset"]) - time.time(), 0.0), MAX_RETRY_WAIT)
-        except ValueError:
-            pass
-    return min(fallback, MAX_RETRY_WAIT)
-
-
-def _path(url: str) -> str:
-    return url.split("?", 1)[0]
+    async def _authorised(self, method: str, url: str, headers: Mapping[str, str],
+                          body: bytes) -> Answer:
+        """One attempt, with a token taken now; a 401 means GitHub refused the token (so did
+        nothing, and even a write is safe to resend): resend once with a fresh one."""
+        if self._tokens is None:
+            return await super()._request(method, url, headers, body)
+        token = await self._tokens(None)
+        answer = await super()._request(method, url, {**headers, "authorization": f"token {token}"}, body)
+        if answer[0] != 401:
+            return answer
+        log.warning("GitHub refused the installation token on %s %s; retrying with a new one",
+                    method, path_of(url))
+        token = await self._tokens(token)
+        return await super()._request(method, url, {**headers, "authorization": f"token {token}"}, body)
 
 
 def signing_key(pem: str) -> Any:
@@ -139,27 +108,31 @@ class GitHubApp:
         self._write_locks: dict[int, asyncio.Lock] = {}
         self._etag_cache: LRUCache[str, Any] = LRUCache(maxsize=500)
 
-    def api(self, token: str | None = None, installation_id: int | None = None) -> GitHubAPI:
-        lock = None
-        if installation_id is not None:
-            lock = self._write_locks.setdefault(installation_id, asyncio.Lock())
-        return GitHubAPI(self.session, USER_AGENT, oauth_token=token, cache=self._etag_cache,
-                         base_url=self.base_url, write_lock=lock)
+    def api(self) -> GitHubAPI:
+        """An anonymous client (requests that authenticate on their own, e.g. with a JWT)."""
+        return GitHubAPI(self.session, USER_AGENT, cache=self._etag_cache, base_url=self.base_url)
 
     def app_api(self) -> GitHubAPI:
         """A client that authenticates as the app itself (JWT), for /app endpoints."""
         return GitHubAPI(self.session, USER_AGENT, app_id=self.app_id,
                          private_key=self._private_key, base_url=self.base_url)
 
-    async def installation_token(self, installation_id: int) -> str:
-        cached = self._tokens.get(installation_id)
-        if cached and cached[1] - TOKEN_REFRESH_MARGIN > time.time():
-            return cached[0]
+    def installation_api(self, installation_id: int) -> GitHubAPI:
+        """A client acting as one installation; it takes a token right before each request."""
+        return GitHubAPI(self.session, USER_AGENT, cache=self._etag_cache, base_url=self.base_url,
+                         write_lock=self._write_locks.setdefault(installation_id, asyncio.Lock()),
+                         tokens=partial(self.installation_token, installation_id))
+
+    async def installation_token(self, installation_id: int, stale: str | None = None) -> str:
+        """A token with more than TOKEN_REFRESH_MARGIN left, other than `stale` (one GitHub refused)."""
+        token = self._cached_token(installation_id, stale)
+        if token is not None:
+            return token
         lock = self._locks.setdefault(installation_id, asyncio.Lock())
         async with lock:  # one refresher per installation; the others reuse its token
-            cached = self._tokens.get(installation_id)
-            if cached and cached[1] - TOKEN_REFRESH_MARGIN > time.time():
-                return cached[0]
+            token = self._cached_token(installation_id, stale)
+            if token is not None:
+                return token
             answer = await apps.get_installation_access_token(
                 self.api(), installation_id=str(installation_id), app_id=self.app_id,
                 private_key=self._private_key,
@@ -168,11 +141,11 @@ class GitHubApp:
             self._tokens[installation_id] = (answer["token"], expires.timestamp())
             return answer["token"]
 
-    async def installation_api(self, installation_id: int) -> GitHubAPI:
-        return self.api(await self.installation_token(installation_id), installation_id)
-
-    def forget_token(self, installation_id: int) -> None:
-        self._tokens.pop(installation_id, None)
+    def _cached_token(self, installation_id: int, stale: str | None) -> str | None:
+        cached = self._tokens.get(installation_id)
+        if cached and cached[0] != stale and cached[1] - TOKEN_REFRESH_MARGIN > time.time():
+            return cached[0]
+        return None
 
 
 class _BranchExists(Exception):

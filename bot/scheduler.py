@@ -33,7 +33,7 @@ class RepositoryRun:
 async def installed_repositories(ctx: Context) -> AsyncIterator[tuple[dict[str, Any], dict[str, Any]]]:
     """(installation, repository) pairs for every repository the app is installed on."""
     async for installation in ctx.github.app_api().getiter("/app/installations"):
-        gh = await ctx.github.installation_api(int(installation["id"]))
+        gh = ctx.github.installation_api(int(installation["id"]))
         async for repository in gh.getiter("/installation/repositories", iterable_key="repositories"):
             yield installation, repository
 

@@ -14,6 +14,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -53,6 +54,7 @@ class Call:
     body: Any  # the decoded JSON request body, or None
     response: Any = None  # the JSON the fake answered with
     at: float = field(default_factory=time.monotonic)
+    token_left: float | None = None  # seconds the installation token presented had left, if any
 
 
 @dataclass
@@ -161,10 +163,16 @@ class FakeGitHub(SeedingMixin):
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         raw_body = await request.read()
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        token_left = self._token_left(request.headers.get("Authorization"))
         query = {k: request.query.getall(k) for k in request.query}
         method, path = request.method, request.path
+        if self.delay:
+            try:
+                await asyncio.sleep(self.delay)
+            except asyncio.CancelledError:  # the client hung up first: logged as nginx's 499
+                last = {k: v[-1] for k, v in query.items()}
+                self.call_log.append(Call(method, path, last, 499, _decode(raw_body), token_left=token_left))
+                raise
         reply, body = self._answer(request, method, path, query, raw_body)
         if method == "GET" and reply.status == 200 and reply.raw is None:
             etag = 'W/"' + hashlib.sha256(_encode(reply.body)).hexdigest() + '"'
@@ -174,8 +182,13 @@ class FakeGitHub(SeedingMixin):
         if reply.status != 304:
             self.rate_used += 1
         last_query = {k: v[-1] for k, v in query.items()}
-        self.call_log.append(Call(method, path, last_query, reply.status, body, reply.body))
+        self.call_log.append(Call(method, path, last_query, reply.status, body, reply.body,
+                                  token_left=token_left))
         return self._response(reply)
+
+    def _token_left(self, header: str | None) -> float | None:
+        token = self.tokens.get(github_auth.bearer_value(header) or "")
+        return (token.expires_at - datetime.now(UTC)).total_seconds() if token else None
 
     def _answer(
         self, request: web.Request, method: str, path: str, query: dict[str, list[str]], raw_body: bytes
@@ -206,7 +219,7 @@ class FakeGitHub(SeedingMixin):
             error_body = (
                 fault.body
                 if fault.body is not None
-                else {"message": message, "documentation_url": op.docs_url}
+                else {"message": message, "documentation_url": op.docs_url, "status": str(fault.status)}
             )
             return Reply(fault.status, error_body, dict(fault.headers)), body
         ctx = Ctx(
@@ -233,7 +246,9 @@ class FakeGitHub(SeedingMixin):
         fault = self._take_fault("POST", path)
         if fault is not None:
             message = FAULT_MESSAGES.get(fault.status, "Error")
-            return Reply(fault.status, fault.body or {"message": message}, dict(fault.headers)), body
+            error_body = fault.body or {"message": message, "documentation_url": "https://docs.github.com/graphql",
+                                        "status": str(fault.status)}
+            return Reply(fault.status, error_body, dict(fault.headers)), body
         ctx = Ctx("POST", path, request.url, {}, {k: v[-1] for k, v in query.items()}, body,
                   {k.lower(): v for k, v in request.headers.items()}, str(request.url.origin()))
         try:

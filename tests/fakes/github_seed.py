@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 from typing import Any
 
 from tests.fakes.github_state import (
@@ -173,8 +174,11 @@ class SeedingMixin:
                 issue.state, issue.closed_at, issue.updated_at = "closed", iso(), iso()
 
     def expire_tokens(self) -> None:
-        """Every installation token issued so far stops working (as after an hour)."""
-        self.tokens.clear()
+        """Every installation token issued so far stops working (as after an hour): GitHub answers
+        401 "Bad credentials" to them."""
+        now = datetime.now(UTC)
+        for token in self.tokens.values():
+            token.expires_at = min(token.expires_at, now)
 
     # -- inspection --------------------------------------------------------------------------
 
