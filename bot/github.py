@@ -175,10 +175,6 @@ class GitHubApp:
         self._tokens.pop(installation_id, None)
 
 
-class _BranchExists(Exception):
-    """Internal: skip the create attempt for a branch known to exist."""
-
-
 @dataclass(frozen=True)
 class FileContent:
     text: str
@@ -229,36 +225,6 @@ class Repository:
             return FileContent(text if isinstance(text, str) else str(text), data["sha"])
         raw = base64.b64decode(data.get("content") or "")
         return FileContent(raw.decode("utf-8", errors="replace"), data["sha"])
-
-    async def reset_branch(self, branch: str, sha: str, *, exists: bool = False) -> None:
-        """Point `branch` at `sha`, creating it when missing (a 422 means it exists: move it)."""
-        url_vars = {"owner": self.owner, "repo": self.name}
-        try:
-            if exists:
-                raise _BranchExists
-            await self.gh.post("/repos/{owner}/{repo}/git/refs", url_vars,
-                               data={"ref": f"refs/heads/{branch}", "sha": sha})
-        except (gidgethub.BadRequest, _BranchExists) as exc:
-            if isinstance(exc, gidgethub.BadRequest) and int(exc.status_code) != 422:
-                raise
-            await self.gh.patch("/repos/{owner}/{repo}/git/refs/{+ref}",
-                                {**url_vars, "ref": f"heads/{branch}"},
-                                data={"sha": sha, "force": True})
-
-    async def write_file(self, *, path: str, text: str, sha: str | None, branch: str,
-                         message: str) -> str:
-        """Commit `text` to `path` on `branch`; returns the new commit's sha (409 on a stale sha)."""
-        data: dict[str, Any] = {
-            "message": message,
-            "content": base64.b64encode(text.encode("utf-8")).decode("ascii"),
-            "branch": branch,
-        }
-        if sha:
-            data["sha"] = sha
-        answer = await self.gh.put("/repos/{owner}/{repo}/contents/{+path}",
-                                   {"owner": self.owner, "repo": self.name, "path": path},
-                                   data=data)
-        return answer["commit"]["sha"]
 
     async def create_pull(self, *, branch: str, title: str, body: str) -> dict[str, Any]:
         return await self.gh.post(
