@@ -5,8 +5,9 @@ a fixed latency per call, so the chain of sequential calls shows in the timings:
 
     .venv/bin/python benchmarks/api_calls.py [--github-latency 0.15] [--arxiv-latency 1.0]
 
-Scenarios: `/add` of one paper that opens the rolling PR, `/add` into the open PR, a scheduled run
-that is not due, and a scheduled run that is due but finds nothing new.
+Scenarios: `/add` of one paper that opens the rolling PR, `/add` into the open PR, `/add` into the
+open PR after the default branch moved (the branch is regenerated), a scheduled run that is not
+due, and a scheduled run that is due but finds nothing new.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bot.scheduler import run_scheduled
 from handlers import router
 from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.github import FakeGitHub
+from tests.fakes.github_graphql import full_schema
 from tests.harness import BotHarness, make_harness
 
 REPO = "octo-org/list"
@@ -91,7 +93,7 @@ async def main(github_latency: float, arxiv_latency: float) -> None:
     github.url = str(gh_server.make_url("")).rstrip("/")
     arxiv.url = str(ax_server.make_url("/api/query"))
     github.add_repo(REPO, {"README.md": LIST, ".github/paperbot.yml": CONFIG})
-    for n, arxiv_id in enumerate(("2502.05206", "2502.05207")):
+    for n, arxiv_id in enumerate(("2502.05206", "2502.05207", "2502.05208")):
         arxiv.add_paper(arxiv_id, f"Jailbreak attacks on reasoning models {n}", "A jailbreak study.",
                         ["A. Author"], "2025-02-07", ["cs.CL"])
 
@@ -106,6 +108,7 @@ async def main(github_latency: float, arxiv_latency: float) -> None:
     harness = await make_harness(aiohttp_client, github, arxiv, key, 4242, arxiv_min_interval=0.0)
     issue = github.add_issue(REPO, "papers")
     await harness.comment(REPO, issue, "warm-up: no command, fetches the installation token")
+    full_schema()  # the fake's one-off load of GitHub's GraphQL schema is not the bot's time
     github.delay, arxiv.delay = github_latency, arxiv_latency
     ctx = context_of(harness.client.app)
 
@@ -115,6 +118,9 @@ async def main(github_latency: float, arxiv_latency: float) -> None:
         await measure(harness, github, github_latency, "/add -> existing PR",
                       lambda: harness.comment(REPO, issue, "/add 2502.05207")),
     ]
+    github.push_to_default(REPO, {"CONTRIBUTING.md": "Be kind.\n"})
+    rows.append(await measure(harness, github, github_latency, "/add -> existing PR, base moved",
+                              lambda: harness.comment(REPO, issue, "/add 2502.05208")))
     await run_scheduled(ctx, router, only=REPO, force=True)  # the table is now fresh
     [pull] = [p for p in github.pulls(REPO, state="open") if "latest" in p.title]
     github.merge_pull(REPO, pull.number)

@@ -14,6 +14,7 @@ from bot.listdoc import remove_entry
 from bot.papers import Paper
 from bot.replies import ADDITIONS_BRANCH, ADDITIONS_TITLE, pending_to_state, render_pull_body
 from bot.rolling import Conflict, FileChange, RollingPull, publish
+from bot.snapshot import Snapshot
 
 MAX_REMEMBERED_SOURCES = 200  # answered commands kept in the state, to spot redeliveries
 
@@ -29,7 +30,7 @@ class AdditionsChange:
     source: str  # the command's key (`c<comment id>`), remembered as answered
 
 
-async def write_additions(repo: Repository, config: Config, current: RollingPull,
+async def write_additions(repo: Repository, config: Config, snap: Snapshot, current: RollingPull,
                           change: AdditionsChange, papers: dict[str, Paper]) -> str | None:
     """Write the branch and open/update the pull request; returns its URL (None: closed, empty)."""
     if not change.pending and current.pull is not None:
@@ -38,16 +39,14 @@ async def write_additions(repo: Repository, config: Config, current: RollingPull
     reset = current.only_ours
     if current.only_ours:
         text = await run_cpu(render_additions, change.base.text, change.pending, papers, config)
-        blob = change.base.sha
         if current.pull and current.state.get("base") == change.base_sha and change.tip:
-            reset, blob = False, change.tip.sha  # already on this base: write on top, skip the reset
+            reset = False  # already on this base: one commit on top says the same, for fewer calls
     else:
         if change.tip is None:
             raise Conflict("the list file vanished from the branch")
         text = await run_cpu(render_additions, change.tip.text, change.added, papers, config)
         for arxiv_id in change.removed:
             text = remove_entry(text, arxiv_id)
-        blob = change.tip.sha
     number = current.number
     sources = [*current.state.get("sources", []), change.source][-MAX_REMEMBERED_SOURCES:]
 
@@ -56,9 +55,8 @@ async def write_additions(repo: Repository, config: Config, current: RollingPull
                  "papers": pending_to_state(change.pending), "sources": sources}
         return render_pull_body(change.pending, base=repo.default_branch, state=state)
 
-    pull = await publish(repo, branch=ADDITIONS_BRANCH, base_sha=change.base_sha, current=current,
-                         reset=reset,
-                         changes=[FileChange(config.file, text, blob)],
+    pull = await publish(repo, branch=ADDITIONS_BRANCH, snap=snap, current=current, reset=reset,
+                         changes=[FileChange(config.file, text)],
                          message=commit_message(change.added, change.removed), title=ADDITIONS_TITLE,
                          body_for=body_for, labels=config.labels if current.pull is None else ())
     return pull["html_url"]

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from gidgethub import aiohttp as gh_aiohttp
 from gidgethub import apps
 
-from bot.github_retry import github_retrying, is_graphql, path_of
+from bot.github_retry import github_retrying, is_graphql, is_mutation, path_of
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +59,17 @@ class GitHubAPI(gh_aiohttp.GitHubAPI):
         # gidgethub's REST calls and its GraphQL call both end here, so every request, GraphQL
         # included, gets the same token handling and retries. A write's retries wait inside the
         # lock: an installation that hit a rate limit pauses all its writes, as GitHub asks.
-        if method != "GET" and self._write_lock is not None and not is_graphql(url):
+        mutation = is_mutation(url, body)
+        writes = mutation or (method != "GET" and not is_graphql(url))
+        if writes and self._write_lock is not None:
             async with self._write_lock:
-                return await self._send(method, url, headers, body)
-        return await self._send(method, url, headers, body)
+                return await self._send(method, url, headers, body, mutation=mutation)
+        return await self._send(method, url, headers, body, mutation=mutation)
 
-    async def _send(self, method: str, url: str, headers: Mapping[str, str], body: bytes) -> Answer:
-        retrying = github_retrying(method, url, base_delay=self.retry_base_delay, sleep=self.sleep)
+    async def _send(self, method: str, url: str, headers: Mapping[str, str], body: bytes, *,
+                    mutation: bool = False) -> Answer:
+        retrying = github_retrying(method, url, base_delay=self.retry_base_delay, sleep=self.sleep,
+                                   mutation=mutation)
         return await retrying(self._authorised, method, url, headers, body)
 
     async def _authorised(self, method: str, url: str, headers: Mapping[str, str],
@@ -148,10 +152,6 @@ class GitHubApp:
         return None
 
 
-class _BranchExists(Exception):
-    """Internal: skip the create attempt for a branch known to exist."""
-
-
 @dataclass(frozen=True)
 class FileContent:
     text: str
@@ -202,36 +202,6 @@ class Repository:
             return FileContent(text if isinstance(text, str) else str(text), data["sha"])
         raw = base64.b64decode(data.get("content") or "")
         return FileContent(raw.decode("utf-8", errors="replace"), data["sha"])
-
-    async def reset_branch(self, branch: str, sha: str, *, exists: bool = False) -> None:
-        """Point `branch` at `sha`, creating it when missing (a 422 means it exists: move it)."""
-        url_vars = {"owner": self.owner, "repo": self.name}
-        try:
-            if exists:
-                raise _BranchExists
-            await self.gh.post("/repos/{owner}/{repo}/git/refs", url_vars,
-                               data={"ref": f"refs/heads/{branch}", "sha": sha})
-        except (gidgethub.BadRequest, _BranchExists) as exc:
-            if isinstance(exc, gidgethub.BadRequest) and int(exc.status_code) != 422:
-                raise
-            await self.gh.patch("/repos/{owner}/{repo}/git/refs/{+ref}",
-                                {**url_vars, "ref": f"heads/{branch}"},
-                                data={"sha": sha, "force": True})
-
-    async def write_file(self, *, path: str, text: str, sha: str | None, branch: str,
-                         message: str) -> str:
-        """Commit `text` to `path` on `branch`; returns the new commit's sha (409 on a stale sha)."""
-        data: dict[str, Any] = {
-            "message": message,
-            "content": base64.b64encode(text.encode("utf-8")).decode("ascii"),
-            "branch": branch,
-        }
-        if sha:
-            data["sha"] = sha
-        answer = await self.gh.put("/repos/{owner}/{repo}/contents/{+path}",
-                                   {"owner": self.owner, "repo": self.name, "path": path},
-                                   data=data)
-        return answer["commit"]["sha"]
 
     async def create_pull(self, *, branch: str, title: str, body: str) -> dict[str, Any]:
         return await self.gh.post(

@@ -8,6 +8,7 @@ and GraphQL queries) are resent, since a write may have happened.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -32,13 +33,15 @@ _RETRY_STATUSES = {500, 502, 503, 504}
 
 
 def github_retrying(method: str, url: str, *, base_delay: float,
-                    sleep: Callable[[float], Awaitable[None]]) -> AsyncRetrying:
+                    sleep: Callable[[float], Awaitable[None]], mutation: bool = False) -> AsyncRetrying:
     """Calls a `(status, headers, body)` request under these rules; when the attempts run out,
-    the last answer is returned (or its error raised) as it was."""
+    the last answer is returned (or its error raised) as it was. A GraphQL `mutation` is a write:
+    after a timeout or a 5xx it may have happened, so only a rate limit sends it again."""
     return AsyncRetrying(
         stop=stop_after_attempt(MAX_RETRIES),
-        retry=(retry_if_exception(partial(retryable_error, method, url))
-               | retry_if_result(lambda answer: retryable_answer(method, url, answer[0], answer[1]))),
+        retry=(retry_if_exception(lambda error: not mutation and retryable_error(method, url, error))
+               | retry_if_result(lambda answer: retryable_answer(method, url, answer[0], answer[1],
+                                                                 mutation=mutation))),
         wait=partial(_wait, wait_exponential(base_delay, max=MAX_RETRY_WAIT)),
         before_sleep=partial(_log_retry, method, url),
         retry_error_callback=_last_outcome,
@@ -56,14 +59,26 @@ def retryable_error(method: str, url: str, error: BaseException) -> bool:
         method == "GET" or is_graphql(url))
 
 
-def retryable_answer(method: str, url: str, status: int, headers: Mapping[str, str]) -> bool:
+def is_mutation(url: str, body: bytes) -> bool:
+    """A GraphQL request whose document is a mutation (a write), not a query."""
+    if not is_graphql(url) or not body:
+        return False
+    try:
+        document = json.loads(body).get("query") or ""
+    except (ValueError, AttributeError):
+        return False
+    return isinstance(document, str) and document.lstrip().startswith("mutation")
+
+
+def retryable_answer(method: str, url: str, status: int, headers: Mapping[str, str], *,
+                     mutation: bool = False) -> bool:
     """Rate limits always (nothing was done); 5xx unless the request creates comments or issues,
-    which GitHub may have created before failing."""
+    which GitHub may have created before failing, or is a mutation, which may have landed."""
     limited = status == 429 or (
         status == 403 and ("retry-after" in headers or headers.get("x-ratelimit-remaining") == "0")
     )
     creates_duplicates = method == "POST" and ("/comments" in url or path_of(url).endswith("/issues"))
-    return limited or (status in _RETRY_STATUSES and not creates_duplicates)
+    return limited or (status in _RETRY_STATUSES and not creates_duplicates and not mutation)
 
 
 def server_wait(headers: Mapping[str, str]) -> float | None:

@@ -1,8 +1,10 @@
 """One rolling pull request per purpose, found by its deterministic branch and kept in its body.
 
-The branch is regenerated on top of the default branch (Renovate's way: reset, then write), unless
-someone else pushed to it: the body records the head we last wrote, and a different head means a
-maintainer's commit, which we build on and never rewrite.
+The branch is regenerated on top of the default branch (Renovate's way), unless someone else
+pushed to it: the body records the head we last wrote, and a different head means a maintainer's
+commit, which we build on and never rewrite. Every write is a compare-and-swap on the head read
+(see `bot.gitwrite`), so a push that lands between our read and our write is never lost either:
+the write is refused, and the caller reads again (`Conflict`, up to `MAX_ATTEMPTS`).
 """
 
 from __future__ import annotations
@@ -15,19 +17,25 @@ from typing import Any
 import gidgethub
 
 from bot.github import Repository
+from bot.gitwrite import Conflict, FileChange, commit_on_base, commit_on_branch
+from bot.replies import decode_state
+from bot.snapshot import BranchHead, Snapshot
+
+__all__ = ["MAX_ATTEMPTS", "Conflict", "FileChange", "RollingPull", "publish"]
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 
 
-class Conflict(Exception):
-    """Someone changed the branch or the pull request under us; the caller re-reads and retries."""
-
-
 @dataclass(frozen=True)
 class RollingPull:
-    pull: dict[str, Any] | None
-    state: dict[str, Any]
+    pull: dict[str, Any] | None  # paperbot's open pull request (REST-shaped), if any
+    state: dict[str, Any]  # what its body records
+    branch: BranchHead | None = None  # where its branch is now (None: no such branch)
+
+    @classmethod
+    def from_snapshot(cls, snap: Snapshot) -> RollingPull:
+        return cls(snap.pull, decode_state(snap.pull["body"]) if snap.pull else {}, snap.branch)
 
     @property
     def only_ours(self) -> bool:
@@ -39,18 +47,11 @@ class RollingPull:
         return self.pull["number"] if self.pull else None
 
 
-@dataclass(frozen=True)
-class FileChange:
-    path: str
-    text: str
-    sha: str | None  # the blob we replace on the branch's tip (None: a new file)
-
-
 async def publish(
     repo: Repository,
     *,
     branch: str,
-    base_sha: str,
+    snap: Snapshot,
     current: RollingPull,
     reset: bool,
     changes: Sequence[FileChange],
@@ -59,25 +60,26 @@ async def publish(
     body_for: Callable[[str], str],
     labels: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Write `changes` to `branch` and open or update its pull request; returns the pull request.
+    """Write `changes` (whole files, one commit) to `branch` and open or update its pull request.
 
-    With `reset`, the branch is first pointed at `base_sha` (regenerated), and each change's
-    `sha` is that file's blob on the base; otherwise changes go on top of the branch's tip.
+    With `reset`, the commit's parent is the default branch's tip (regenerated); otherwise it goes
+    on top of the branch. Either way the branch only moves if it is still where `current` saw it.
     """
+    assert snap.base_sha is not None and snap.base_tree is not None
+    expected = current.branch.oid if current.branch else None
+    where = dict(repository_id=snap.repository_id, branch=branch, expected=expected,
+                 base_sha=snap.base_sha, changes=changes, message=message)
+    if reset and expected is not None:
+        head = await commit_on_base(repo, base_tree=snap.base_tree, **where)
+    else:  # on top of the branch, or a new branch (created at the base: the same thing)
+        head = await commit_on_branch(repo, **where)
+    body = body_for(head)
     try:
-        if reset:
-            await repo.reset_branch(branch, base_sha, exists=current.pull is not None)
-        head = base_sha
-        for change in changes:
-            head = await repo.write_file(path=change.path, text=change.text, sha=change.sha,
-                                         branch=branch, message=message)
-        body = body_for(head)
         if current.pull is not None:
             return await repo.update_pull(current.pull["number"], body=body, title=title)
         pull = await repo.create_pull(branch=branch, title=title, body=body)
     except gidgethub.BadRequest as exc:
-        # 409: the file changed since we read it; 422 on create: a PR was opened meanwhile.
-        if int(exc.status_code) in (409, 422):
+        if int(exc.status_code) == 422:  # a pull request was opened meanwhile
             raise Conflict(str(exc)) from exc
         raise
     if labels:

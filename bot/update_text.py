@@ -14,8 +14,9 @@ LATEST_BRANCH = "paperbot/latest-papers"
 LATEST_TITLE = "paperbot: latest arXiv papers"
 UPDATE_INTRO = (
     "New arXiv papers for the latest-papers table, kept because they match this list's topic. "
-    "paperbot regenerates this pull request on top of `{base}` at each update. If you close it "
-    "without merging, its papers are not proposed again.\n"
+    "paperbot regenerates this pull request on top of `{base}` at each update; commits you push "
+    "are kept, and later papers are added on top of them. If you close it without merging, its "
+    "papers are not proposed again.\n"
 )
 
 

@@ -29,7 +29,6 @@ from bot.replies import (
     PENDING_LIMIT,
     REMOVED,
     TOO_MANY_PAPERS,
-    decode_state,
     has_reply_marker,
     pending_from_state,
     render_reply,
@@ -125,7 +124,7 @@ async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSo
     snap = await read_snapshot(repo, config_path=CONFIG_PATH, list_path=DEFAULT_LIST,
                                branch=ADDITIONS_BRANCH, tip_path=DEFAULT_LIST)
     config, problems = parse_config(snap.config.text if snap.config else None)
-    current = RollingPull(snap.pull, decode_state(snap.pull["body"]) if snap.pull else {})
+    current = RollingPull.from_snapshot(snap)
     if source.key in current.state.get("sources", []):
         return await _answer_once(repo, source, current)  # a redelivery of work already done
     if not ctx.allow_command(repo.full_name, source.sender, source.key, config.limits.commands_per_hour):
@@ -170,7 +169,7 @@ async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSo
     if added or removed:
         papers = {p.arxiv_id: p for p in fetched.values() if p is not None}
         change = AdditionsChange(base, snap.base_sha, tip, pending + added, added, removed, source.key)
-        pull_url = await write_additions(repo, config, current, change, papers)
+        pull_url = await write_additions(repo, config, snap, current, change, papers)
     elif await _already_answered(repo, source):
         return None  # nothing changed and this comment has its answer: a redelivery
     sections = [s.heading for s in doc.paper_sections()]
@@ -195,7 +194,8 @@ async def _fetch_while_learning_sections(ctx: Context, doc: ListDocument, wanted
 
 
 async def _tip(repo: Repository, path: str, current: RollingPull) -> FileContent | None:
-    return await repo.read_file(path, ADDITIONS_BRANCH) if current.pull else None
+    # At the head the snapshot saw: the commit our write will be a compare-and-swap on.
+    return await repo.read_file(path, current.branch.oid) if current.pull and current.branch else None
 
 
 async def _already_answered(repo: Repository, source: CommandSource) -> bool:

@@ -18,7 +18,7 @@ from bot.config_issue import sync_config_issue
 from bot.context import Context
 from bot.cpu import run_cpu
 from bot.errors import ListFileMissing, PaperbotError
-from bot.github import WRITE_ROLES, Repository
+from bot.github import WRITE_ROLES, FileContent, Repository
 from bot.latest import BlockError, find_block, listed_ids, parse_rows
 from bot.listdoc import parse_list
 from bot.replies import decode_state, reply_marker
@@ -42,6 +42,8 @@ UPDATE_SKIPPED = ("This list has no `{start}` markers and no `latest:` in `{conf
 MARKERS_MISSING = ("`latest:` is configured in `{config}`, but `{file}` has no "
                    "`<!-- LATEST_PAPERS_START -->` / `<!-- LATEST_PAPERS_END -->` markers "
                    "to put the table between.")
+BRANCH_EDITED = ("Someone pushed to `{branch}` and `{file}` there has no latest-papers table any more, "
+                 "so paperbot left the branch as it is; merge or close its pull request to start afresh.")
 
 
 @dataclass(frozen=True)
@@ -100,18 +102,18 @@ async def update_repository(ctx: Context, repo: Repository, *, force: bool = Fal
 async def _update(ctx: Context, repo: Repository, *, force: bool) -> UpdateResult:
     now = datetime.now(UTC)
     snap = await read_snapshot(repo, config_path=CONFIG_PATH, list_path=DEFAULT_LIST, branch=LATEST_BRANCH,
-                               archive_path=DEFAULT_ARCHIVE, tip_path=DEFAULT_LIST)
+                               archive_path=DEFAULT_ARCHIVE, tip_path=DEFAULT_LIST, closed=True)
     config, problems = parse_config(snap.config.text if snap.config else None)
     for problem in problems:
         log.warning("%s config: %s", repo.full_name, problem)
     if problems or snap.config_issue:
         await sync_config_issue(repo, snap.config_issue, problems)
-    current = RollingPull(snap.pull, decode_state(snap.pull["body"]) if snap.pull else {})
+    current = RollingPull.from_snapshot(snap)
     base_sha, base, tip = snap.base_sha, snap.list_file, snap.tip
     if config.file != DEFAULT_LIST and base_sha:
         base, tip = await asyncio.gather(
             repo.read_file(config.file, base_sha),
-            repo.read_file(config.file, LATEST_BRANCH) if current.pull else _none())
+            repo.read_file(config.file, current.branch.oid) if current.pull and current.branch else _none())
     if base is None or base_sha is None:
         raise ListFileMissing(f"The list file `{config.file}` does not exist on `{repo.default_branch}`.")
     try:
@@ -137,37 +139,60 @@ async def _update(ctx: Context, repo: Repository, *, force: bool) -> UpdateResul
     since = _date(block.meta.get("newest"))
     candidates = await ctx.arxiv.search(
         SearchQuery(dated_query(query, since, now), max_results=min(100, latest.max_papers * 3)))
-    proposed = _rows_of(tip.text) if tip and current.pull else []
     archive_text = archive.text if archive else None
     known = listed_ids(base.text, archive_text or "") | rejected
+    on_top = not current.only_ours  # someone pushed to the branch: build on their commits
+    if on_top:
+        readme, archive, proposed = await _edited_branch(repo, config.file, latest.archive, tip, current)
+        archive_text = archive.text if archive else None
+        known |= listed_ids(readme.text, archive_text or "")
+    else:
+        readme, proposed = base, _rows_of(tip.text) if tip and current.pull else []
     plan = await run_cpu(partial(
-        plan_update, base.text, archive_text, candidates, latest=latest, doc=doc, known_ids=known,
+        plan_update, readme.text, archive_text, candidates, latest=latest, doc=doc, known_ids=known,
         proposed_rows=proposed, now=now))
     if not plan.kept:
         return UpdateResult(repo.full_name, "no_change", current.pull and current.pull["html_url"],
                             dropped=plan.dropped, message=UPDATE_NOTHING.format(dropped=plan.dropped))
-    changes = [FileChange(config.file, plan.readme, base.sha)]
+    changes = [FileChange(config.file, plan.readme)]
     if plan.archive is not None:
-        changes.append(FileChange(latest.archive, plan.archive, archive.sha if archive else None))
+        changes.append(FileChange(latest.archive, plan.archive))
+    still_shown = {row.arxiv_id for row in (_rows_of(readme.text) if on_top else proposed)}
     previous = [p for p in current.state.get("papers", []) if isinstance(p, dict)
-                and p.get("id") in {row.arxiv_id for row in proposed}]
+                and p.get("id") in still_shown]
 
     def body_for(head: str) -> str:
-        return render_update_body(plan, previous, head=head, now=now)
+        return render_update_body(plan, previous, head=head, now=now, base=repo.default_branch)
 
     message = f"paperbot: {len(plan.kept)} new paper(s) in the latest table"
-    pull = await publish(repo, branch=LATEST_BRANCH, base_sha=base_sha, current=current,
-                         reset=True, changes=changes, message=message, title=LATEST_TITLE,
+    pull = await publish(repo, branch=LATEST_BRANCH, snap=snap, current=current, reset=not on_top,
+                         changes=changes, message=message, title=LATEST_TITLE,
                          body_for=body_for, labels=config.labels if not current.pull else ())
     return UpdateResult(repo.full_name, "updated", pull["html_url"], len(plan.kept), plan.dropped,
                         UPDATE_DONE.format(count=len(plan.kept), url=pull["html_url"]))
 
 
-def _rows_of(text: str) -> list[Any]:
+async def _edited_branch(repo: Repository, list_path: str, archive_path: str, tip: FileContent | None,
+                         current: RollingPull) -> tuple[FileContent, FileContent | None, list[Any]]:
+    """The list and archive as a maintainer left them on the branch. Its table already shows the
+    papers proposed before, so none are carried over; without a table there is nothing to build on."""
+    if current.branch is None:
+        raise Conflict("the branch vanished")  # deleted under us: read again
+    if tip is None or _block_or_none(tip.text) is None:
+        raise PaperbotError(BRANCH_EDITED.format(branch=LATEST_BRANCH, file=list_path))
+    archive = await repo.read_file(archive_path, current.branch.oid)
+    return tip, archive, []
+
+
+def _block_or_none(text: str) -> Any:
     try:
-        block = find_block(text)
+        return find_block(text)
     except BlockError:
-        return []
+        return None
+
+
+def _rows_of(text: str) -> list[Any]:
+    block = _block_or_none(text)
     return parse_rows(text[block.start:block.end]) if block else []
 
 

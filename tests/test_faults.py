@@ -24,30 +24,37 @@ def assert_added_once(fake_github, bot, issue: int, arxiv_id: str = "2502.05206"
     assert len(answered) == 1 and "added to" in answered[0]
 
 
+STALE = {"data": {"createCommitOnBranch": None}, "errors": [{
+    "type": "STALE_DATA", "path": ["createCommitOnBranch"], "locations": [{"line": 3, "column": 3}],
+    "message": 'Expected branch to point to "0123" but it did not. Pull and try again.'}]}
 GITHUB_FAULTS = [
-    ("PUT", r"/contents/README\.md$", 502, None),
-    ("POST", r"/pulls$", 503, None),
-    ("POST", r"/git/refs$", 500, None),
-    ("POST", r"^/graphql$", 502, None),
-    ("POST", r"/pulls$", 403, {"retry-after": "0"}),
-    ("GET", r"/pulls$", 429, {"retry-after": "0"}),
-    ("PUT", r"/contents/README\.md$", 409, None),  # the file changed under us: re-read, retry
-    ("POST", r"/pulls$", 422, None),  # "a pull request already exists": find it, retry
+    ("POST", r"^/graphql$", 502, None, None, "mutation"),  # the write itself
+    ("POST", r"/pulls$", 503, None, None, None),
+    ("POST", r"^/graphql$", 502, None, None, None),  # the snapshot query
+    ("POST", r"/pulls$", 403, {"retry-after": "0"}, None, None),
+    ("POST", r"/pulls$", 429, {"retry-after": "0"}, None, None),
+    ("POST", r"^/graphql$", 200, None, STALE, "mutation"),  # the branch moved under us: re-read, retry
+    ("POST", r"/pulls$", 422, None, None, None),  # "a pull request already exists": find it, retry
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "status", "headers"), GITHUB_FAULTS)
-async def test_transient_github_faults_are_retried(bot, repo, fake_github, method, path, status, headers):
-    fake_github.fail_next(method, path, status, times=1, headers=headers)
+@pytest.mark.parametrize(("method", "path", "status", "headers", "body", "contains"), GITHUB_FAULTS)
+async def test_transient_github_faults_are_retried(bot, repo, fake_github, method, path, status, headers,
+                                                   body, contains):
+    fake_github.fail_next(method, path, status, times=1, headers=headers, body=body, body_contains=contains)
     issue = fake_github.add_issue(REPO, "add")
     await bot.comment(REPO, issue, "/add 2502.05206")
     assert_added_once(fake_github, bot, issue)
+    assert fake_github.faults == []  # the fault did strike
 
 
 async def test_persistent_github_failure_replies_then_a_redelivery_converges(bot, repo, fake_github):
-    fake_github.fail_next("PUT", r"/contents/README\.md$", 500, times=3)
+    fake_github.fail_next("POST", r"^/graphql$", 500, times=3, body_contains="mutation")
     issue = fake_github.add_issue(REPO, "add")
     _, payload = await bot.comment(REPO, issue, "/add 2502.05206")
+    # A failed compare-and-swap write may have landed: it is never resent as it is; the bot looks
+    # at the branch, finds it did not land, and redoes the command (three attempts in all).
+    assert [c.status for c in fake_github.calls("POST", "/graphql") if "mutation" in str(c.body)] == [500] * 3
     [failure] = bot.replies(REPO, issue)
     assert "changed nothing" in failure and "paperbot:reply" not in failure
     await bot.deliver("issue_comment", payload)  # GitHub's "Redeliver" button

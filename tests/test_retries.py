@@ -11,7 +11,15 @@ import pytest
 from gidgethub import BadRequest, GitHubBroken
 
 from bot.github import GitHubApp
-from bot.github_retry import MAX_RETRIES, MAX_RETRY_WAIT, retryable_answer, retryable_error, server_wait
+from bot.github_retry import (
+    MAX_RETRIES,
+    MAX_RETRY_WAIT,
+    github_retrying,
+    is_mutation,
+    retryable_answer,
+    retryable_error,
+    server_wait,
+)
 
 REPO = "octo-org/list"
 COMMENTS = f"/repos/{REPO}/issues/{{number}}/comments"
@@ -59,6 +67,47 @@ def test_only_reads_are_resent_after_a_timeout(method, path, retried):
     url = "https://api.github.com" + path
     assert retryable_error(method, url, TimeoutError()) is retried
     assert retryable_error(method, url, ValueError()) is False
+
+
+@pytest.mark.parametrize(("body", "mutation"), [
+    (b'{"query": "mutation paperbotCommit($c: X!) { c }", "variables": {}}', True),
+    (b'{"query": "\\n  mutation m { c }"}', True),
+    (b'{"query": "query paperbotSnapshot { viewer { login } }"}', False),
+    (b'{"query": "{ viewer { login } }"}', False),
+    (b"not json", False),
+    (b"", False),
+])
+def test_graphql_mutations_are_told_from_queries(body, mutation):
+    assert is_mutation("https://api.github.com/graphql", body) is mutation
+    assert is_mutation("https://api.github.com/repos/o/r/pulls", body) is False
+
+
+async def test_a_mutation_is_resent_only_after_a_rate_limit():
+    """A compare-and-swap write that failed with 5xx or a timeout may have landed: not resent."""
+    url = "https://api.github.com/graphql"
+
+    async def no_sleep(_: float) -> None:
+        return None
+
+    for answer, attempts in (((502, {}, b""), 1), ((429, {}, b""), MAX_RETRIES)):
+        calls = []
+
+        async def send(answer=answer, calls=calls):
+            calls.append(1)
+            return answer
+
+        retrying = github_retrying("POST", url, base_delay=0, sleep=no_sleep, mutation=True)
+        assert await retrying(send) == answer
+        assert len(calls) == attempts
+    calls = []
+
+    async def times_out():
+        calls.append(1)
+        raise TimeoutError
+
+    with pytest.raises(TimeoutError):
+        await github_retrying("POST", url, base_delay=0, sleep=no_sleep, mutation=True)(times_out)
+    assert len(calls) == 1
 
 
 @pytest.fixture

@@ -69,19 +69,19 @@ async def test_a_token_that_expires_while_a_job_waits_on_the_repository_lock_is_
     assert new_tokens(fake_github) == issued + 1  # one refresher for both jobs
 
 
-WRITES = [
-    ("PUT", r"/contents/README\.md$"),
-    ("POST", r"/git/refs$"),
-    ("POST", r"/issues/\d+/comments$"),  # never resent after a 5xx; after a 401 nothing was done
-    ("POST", r"^/graphql$"),
+WRITES = [  # (method, path, what the body holds): the branch write, the pull request, the reply, a read
+    ("POST", r"^/graphql$", "mutation"),  # a compare-and-swap write: never resent after a 5xx
+    ("POST", r"/pulls$", None),
+    ("POST", r"/issues/\d+/comments$", None),  # never resent after a 5xx; after a 401 nothing was done
+    ("POST", r"^/graphql$", "query"),
 ]
 
 
-@pytest.mark.parametrize(("method", "path"), WRITES)
+@pytest.mark.parametrize(("method", "path", "body"), WRITES)
 async def test_a_401_is_answered_with_one_new_token_and_the_request_succeeds(bot, repo, fake_github,
-                                                                            method, path):
+                                                                            method, path, body):
     issue = fake_github.add_issue(REPO, "add")
-    fake_github.fail_next(method, path, 401)  # GitHub's body: {"message": "Bad credentials", ...}
+    fake_github.fail_next(method, path, 401, body_contains=body)  # GitHub's body: {"message": "Bad credentials", ...}
     await bot.comment(REPO, issue, f"/add {BOTH[0]}")
     assert_added_once(fake_github, bot, issue)
     refused = [i for i, c in enumerate(fake_github.call_log) if c.status == 401]
@@ -94,10 +94,10 @@ async def test_a_401_is_answered_with_one_new_token_and_the_request_succeeds(bot
 
 async def test_a_second_401_is_not_retried(bot, repo, fake_github):
     issue = fake_github.add_issue(REPO, "add")
-    fake_github.fail_next("PUT", r"/contents/README\.md$", 401, times=100)
+    fake_github.fail_next("POST", r"^/graphql$", 401, times=100, body_contains="mutation")
     await bot.comment(REPO, issue, f"/add {BOTH[0]}")
-    assert [c.status for c in fake_github.calls("PUT", "/contents/")] == [401, 401]
+    assert [c.status for c in fake_github.calls("POST", "/graphql") if "mutation" in str(c.body)] == [401, 401]
     assert new_tokens(fake_github) == 2
-    assert fake_github.file(REPO, "README.md", ADDITIONS_BRANCH).count(BOTH[0]) == 0
+    assert (fake_github.file(REPO, "README.md", ADDITIONS_BRANCH) or "").count(BOTH[0]) == 0
     [reply] = bot.replies(REPO, issue)
     assert reply.startswith(UNEXPECTED.split("{")[0])

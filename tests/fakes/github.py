@@ -65,6 +65,7 @@ class Fault:
     times: int
     headers: dict[str, str]
     body: Any
+    body_contains: str | None = None  # only requests whose body has this text (a GraphQL mutation's name)
 
 
 class FakeGitHub(SeedingMixin):
@@ -100,6 +101,7 @@ class FakeGitHub(SeedingMixin):
         self.violations: list[str] = []
         self.unexpected: list[str] = []
         self.faults: list[Fault] = []
+        self.write_hooks: list[Any] = []  # run, one per write, just before the next writes land
         self.delay = 0.0
         self.rate_used = 0
         self.unexpected_allowed = False
@@ -155,9 +157,17 @@ class FakeGitHub(SeedingMixin):
         times: int = 1,
         headers: dict[str, str] | None = None,
         body: Any = None,
+        body_contains: str | None = None,
     ) -> None:
-        """The next `times` matching requests answer `status` (nothing else happens)."""
-        self.faults.append(Fault(method.upper(), re.compile(path_regex), status, times, headers or {}, body))
+        """The next `times` matching requests answer `status` (nothing else happens).
+        `body_contains` narrows the match, e.g. to one GraphQL mutation among queries."""
+        self.faults.append(Fault(method.upper(), re.compile(path_regex), status, times, headers or {}, body,
+                                 body_contains))
+
+    def on_next_write(self, action: Any) -> None:
+        """Run `action()` (say, a maintainer's push) just before the bot's next write is handled:
+        another writer that moves a branch between the bot's read and its write."""
+        self.write_hooks.append(action)
 
     # -- the HTTP side -------------------------------------------------------------------------
 
@@ -173,6 +183,8 @@ class FakeGitHub(SeedingMixin):
                 last = {k: v[-1] for k, v in query.items()}
                 self.call_log.append(Call(method, path, last, 499, _decode(raw_body), token_left=token_left))
                 raise
+        if self.write_hooks and _is_write(method, path, raw_body):
+            self.write_hooks.pop(0)()
         reply, body = self._answer(request, method, path, query, raw_body)
         if method == "GET" and reply.status == 200 and reply.raw is None:
             etag = 'W/"' + hashlib.sha256(_encode(reply.body)).hexdigest() + '"'
@@ -213,7 +225,7 @@ class FakeGitHub(SeedingMixin):
                 else "Invalid request.\n\n" + "\n".join(check.rejections)
             )
             return _error(GitHubError(status, message), op.docs_url), body
-        fault = self._take_fault(method, path)
+        fault = self._take_fault(method, path, raw_body)
         if fault is not None:
             message = FAULT_MESSAGES.get(fault.status, "Error")
             error_body = (
@@ -243,7 +255,7 @@ class FakeGitHub(SeedingMixin):
     ) -> tuple[Reply, Any]:
         """GraphQL is outside the REST description: graphql-core validates it against the schema."""
         body = _decode(raw_body)
-        fault = self._take_fault("POST", path)
+        fault = self._take_fault("POST", path, raw_body)
         if fault is not None:
             message = FAULT_MESSAGES.get(fault.status, "Error")
             error_body = fault.body or {"message": message, "documentation_url": "https://docs.github.com/graphql",
@@ -275,9 +287,10 @@ class FakeGitHub(SeedingMixin):
             )
             ctx.repo = self.repos[full_name]
 
-    def _take_fault(self, method: str, path: str) -> Fault | None:
+    def _take_fault(self, method: str, path: str, raw_body: bytes = b"") -> Fault | None:
         for fault in self.faults:
-            if fault.method in (method, "*") and fault.path_regex.search(path):
+            wanted = fault.body_contains is None or fault.body_contains.encode() in raw_body
+            if fault.method in (method, "*") and fault.path_regex.search(path) and wanted:
                 fault.times -= 1
                 if fault.times <= 0:
                     self.faults.remove(fault)
@@ -303,6 +316,12 @@ class FakeGitHub(SeedingMixin):
             return web.Response(status=reply.status, headers=headers)
         headers.setdefault("Content-Type", "application/json; charset=utf-8")
         return web.Response(status=reply.status, body=_encode(reply.body), headers=headers)
+
+
+def _is_write(method: str, path: str, raw_body: bytes) -> bool:
+    if method not in MUTATING or path.endswith("/access_tokens"):
+        return False
+    return path != "/graphql" or not _is_graphql_query(Call(method, path, {}, 0, _decode(raw_body)))
 
 
 def _is_graphql_query(call: Call) -> bool:

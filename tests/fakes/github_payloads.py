@@ -152,6 +152,43 @@ def commit(api: str, repo: Repo, made: Commit) -> dict[str, Any]:
     return body
 
 
+def git_tree(api: str, repo: Repo, sha: str, tree: dict[str, bytes]) -> dict[str, Any]:
+    """GitHub's `git-tree` example, with the tree's top-level entries."""
+    body = rebase(template("git-tree"), {"octocat/Hello-World": repo.full_name, _GITHUB_API: api})
+    top = sorted({p.split("/")[0] for p in tree})
+    entries = []
+    for name in top:
+        if name in tree:
+            entries.append({"path": name, "mode": "100644", "type": "blob", "size": len(tree[name]),
+                            "sha": blob_sha(tree[name]),
+                            "url": f"{api}/repos/{repo.full_name}/git/blobs/{blob_sha(tree[name])}"})
+        else:
+            sub = _dir_sha(name, tree)
+            entries.append({"path": name, "mode": "040000", "type": "tree", "sha": sub,
+                            "url": f"{api}/repos/{repo.full_name}/git/trees/{sub}"})
+    body.update(sha=sha, url=f"{api}/repos/{repo.full_name}/git/trees/{sha}", tree=entries, truncated=False)
+    return body
+
+
+def git_commit(api: str, repo: Repo, made: Commit) -> dict[str, Any]:
+    """GitHub's `git-commit` example (what POST git/commits answers), filled in."""
+    body = rebase(template("git-commit"), {"octocat/Hello-World": repo.full_name, _GITHUB_API: api})
+    tsha = tree_sha(made.tree)
+    body.update(
+        sha=made.sha,
+        node_id=node_id("Commit", int(made.sha[:8], 16)),
+        url=f"{api}/repos/{repo.full_name}/git/commits/{made.sha}",
+        html_url=f"{HTML}/{repo.full_name}/commit/{made.sha}",
+        author=dict(made.author),
+        committer=dict(made.author),
+        message=made.message,
+        tree={"url": f"{api}/repos/{repo.full_name}/git/trees/{tsha}", "sha": tsha},
+        parents=[{"url": f"{api}/repos/{repo.full_name}/git/commits/{p}", "sha": p,
+                  "html_url": f"{HTML}/{repo.full_name}/commit/{p}"} for p in made.parents],
+    )
+    return body
+
+
 def git_ref(api: str, repo: Repo, branch: str, sha: str) -> dict[str, Any]:
     return {
         "ref": f"refs/heads/{branch}",

@@ -79,6 +79,8 @@ def _templates() -> dict[str, Any]:
         "issue": examples["issue"]["value"],
         "issue-comment": examples["issue-comment"]["value"],
         "app": examples["integration"]["value"],
+        "git-tree": examples["git-tree"]["value"],
+        "git-commit": examples["git-commit"]["value"],
     }
 
 

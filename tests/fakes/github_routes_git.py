@@ -9,7 +9,7 @@ from typing import Any
 
 from tests.fakes import github_payloads as payloads
 from tests.fakes.github_http import Ctx, GitHubError, Handler, Reply, not_found
-from tests.fakes.github_state import blob_sha, iso
+from tests.fakes.github_state import blob_sha, iso, tree_sha
 
 RAW_MEDIA_TYPES = ("application/vnd.github.raw", "application/vnd.github.v3.raw")
 
@@ -124,6 +124,50 @@ def update_ref(fake: Any, ctx: Ctx) -> Reply:
     return Reply(200, payloads.git_ref(ctx.api, repo, branch, sha))
 
 
+def create_tree(fake: Any, ctx: Ctx) -> Reply:
+    """A tree from `base_tree` (a tree sha) and entries with inline `content` or a blob `sha`
+    (null deletes). Only regular files are modelled."""
+    repo, body = ctx.the_repo, ctx.body
+    base_sha = body.get("base_tree")
+    if base_sha is not None and base_sha not in repo.trees:
+        raise GitHubError(422, "base_tree is not a valid tree oid")
+    tree = dict(repo.trees[base_sha]) if base_sha else {}
+    blobs = {blob_sha(data): data for files in repo.trees.values() for data in files.values()}
+    for entry in body["tree"]:
+        path = entry.get("path") or ""
+        if not path or path.startswith("/") or "//" in path:
+            raise GitHubError(422, "tree.path contains a malformed path component")
+        if "content" in entry and entry.get("sha") is not None:
+            raise GitHubError(422, "Must supply either tree.sha or tree.content, not both")
+        if entry.get("mode") not in ("100644", "100755") or entry.get("type") != "blob":
+            fake.record_unexpected(ctx.method, ctx.path, f"only files are modelled, not {entry}")
+            raise GitHubError(422, "Invalid tree info")
+        if "content" in entry:
+            tree[path] = str(entry["content"]).encode("utf-8")
+        elif entry.get("sha") is None:
+            tree.pop(path, None)
+        elif entry["sha"] in blobs:
+            tree[path] = blobs[entry["sha"]]
+        else:
+            raise GitHubError(422, "tree.sha {} is not a valid blob".format(entry["sha"]))
+    sha = tree_sha(tree)
+    repo.trees[sha] = tree
+    return Reply(201, payloads.git_tree(ctx.api, repo, sha, tree))
+
+
+def create_commit(fake: Any, ctx: Ctx) -> Reply:
+    repo, body = ctx.the_repo, ctx.body
+    if body["tree"] not in repo.trees:
+        raise GitHubError(422, "Tree SHA does not exist")
+    parents = tuple(body.get("parents") or ())
+    if any(p not in repo.commits for p in parents):
+        raise GitHubError(422, "Parent SHA does not exist or is not a commit object")
+    author = dict(body.get("author") or fake.bot_author())
+    author.setdefault("date", iso())
+    made = repo.add_commit(repo.trees[body["tree"]], parents, body["message"], author)
+    return Reply(201, payloads.git_commit(ctx.api, repo, made))
+
+
 def delete_ref(fake: Any, ctx: Ctx) -> Reply:
     repo = ctx.the_repo
     branch = ctx.params["ref"].removeprefix("refs/").removeprefix("heads/")
@@ -142,6 +186,8 @@ HANDLERS: dict[str, Handler] = {
     "git/create-ref": create_ref,
     "git/update-ref": update_ref,
     "git/delete-ref": delete_ref,
+    "git/create-tree": create_tree,
+    "git/create-commit": create_commit,
 }
 
 # What an installation token must be granted for each operation (permission, level).
@@ -154,4 +200,6 @@ PERMISSIONS: dict[str, tuple[str, str]] = {
     "git/create-ref": ("contents", "write"),
     "git/update-ref": ("contents", "write"),
     "git/delete-ref": ("contents", "write"),
+    "git/create-tree": ("contents", "write"),
+    "git/create-commit": ("contents", "write"),
 }

@@ -11,6 +11,7 @@ from tests.fakes.github_state import (
     Comment,
     Installation,
     Issue,
+    PullInfo,
     Repo,
     iso,
     next_id,
@@ -163,6 +164,29 @@ class SeedingMixin:
         assert issue.pull is not None
         issue.pull.head_sha = self.repos[full_name].branches.get(issue.pull.head_ref, issue.pull.head_sha)
         issue.state, issue.closed_at, issue.updated_at = "closed", iso(), iso()
+
+    def open_fork_pull(
+        self,
+        full_name: str,
+        fork_owner: str,
+        head_ref: str,
+        body: str = "",
+        title: str = "A pull request from a fork",
+        files: dict[str, str | bytes] | None = None,
+    ) -> int:
+        """A pull request from `fork_owner`'s fork (its branch `head_ref`, which may share a name
+        with a branch here), written by `fork_owner`. Like GitHub, the base repository keeps the
+        fork's head commit (as `refs/pull/N/head`); no branch of the base repository moves."""
+        repo = self.repos[full_name]
+        base_sha = repo.branches[repo.default_branch]
+        tree = dict(repo.commits[base_sha].tree)
+        tree.update({p: _bytes(d) for p, d in (files or {"FORK.md": f"from {fork_owner}\n"}).items()})
+        person = {"name": fork_owner, "email": f"{fork_owner}@example.com", "date": iso()}
+        made = repo.add_commit(tree, (base_sha,), title, person)
+        info = PullInfo(head_ref, fork_owner, repo.default_branch, made.sha, base_sha)
+        issue = Issue(next_id(), repo.next_number(), title, body, fork_owner, pull=info)
+        repo.issues[issue.number] = issue
+        return issue.number
 
     def delete_branch(self, full_name: str, branch: str) -> None:
         """Delete a branch; GitHub closes the open pull requests whose head it was."""

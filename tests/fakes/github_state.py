@@ -122,6 +122,7 @@ class Repo:
     commits: dict[str, Commit] = field(default_factory=dict)
     issues: dict[int, Issue] = field(default_factory=dict)
     created_at: str = field(default_factory=iso)
+    trees: dict[str, dict[str, bytes]] = field(default_factory=dict)  # tree sha -> the files under it
 
     @property
     def full_name(self) -> str:
@@ -142,8 +143,15 @@ class Repo:
     def commit(
         self, parent: str | None, tree: dict[str, bytes], message: str, author: dict[str, str]
     ) -> Commit:
-        made = Commit(random_sha(), dict(tree), (parent,) if parent else (), message, author)
+        return self.add_commit(tree, (parent,) if parent else (), message, author)
+
+    def add_commit(
+        self, tree: dict[str, bytes], parents: tuple[str, ...], message: str, author: dict[str, str]
+    ) -> Commit:
+        """A commit object (no branch moves); its tree becomes known by its sha too."""
+        made = Commit(random_sha(), dict(tree), parents, message, author)
         self.commits[made.sha] = made
+        self.trees[tree_sha(made.tree)] = made.tree
         return made
 
     def write(
@@ -200,8 +208,7 @@ class Repo:
                 raise MergeConflict(f"{path} changed on both sides")
             if result is not None:
                 merged[path] = result
-        made = Commit(random_sha(), merged, (base.sha, head_sha), message, author)
-        self.commits[made.sha] = made
+        made = self.add_commit(merged, (base.sha, head_sha), message, author)
         self.branches[base_branch] = made.sha
         return made
 
