@@ -1,6 +1,8 @@
-"""Block structure of a Markdown paper list: headings, and the blocks that can be entries (list
-items, table rows, `<details>` folds, paragraphs). Code fences and HTML comments hold neither.
-Works on the document's lines without their line endings; pure and linear in the number of lines.
+"""Block structure of a Markdown paper list, read with markdown-it-py (CommonMark and GitHub's table
+extension): headings, and the blocks that can be entries (list items, table rows, `<details>` folds,
+paragraphs). Code (fenced or indented) and HTML comments hold neither. markdown-it gives every block
+its line range; this module only decides which blocks are entries, so the list is edited by line
+ranges and never re-rendered. Works on the document's lines without their line endings; pure.
 """
 
 from __future__ import annotations
@@ -10,20 +12,14 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from bot.entrypieces import PAPER_HOST, PIECE_PATTERN, arxiv_ids_in, looks_like_title, plain_text
+from bot.mdblocks import DETAILS_CLOSE, DETAILS_OPEN, HTML_HEADING, Node, block_tree, split_html
 
-ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-HTML_HEADING = re.compile(r"^\s*<h([1-6])\b[^>]*>(.*?)</h\1\s*>\s*$", re.IGNORECASE)
-SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
-FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})")
-THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space>[ \t]+|$)")
-TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
-DETAILS_OPEN = re.compile(r"<details\b", re.IGNORECASE)
-DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
 SUMMARY_END = re.compile(r"</summary\s*>", re.IGNORECASE)
 LATEST_START = re.compile(r"<!--\s*LATEST_PAPERS_START\s*-->")
 LATEST_END = re.compile(r"<!--\s*LATEST_PAPERS_END\s*-->")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+LISTS = ("bullet_list", "ordered_list")
 
 
 @dataclass(frozen=True)
@@ -50,9 +46,7 @@ class Scan:
 
 
 def indent_width(line: str) -> int:
-    spaces = len(line) - len(line.lstrip(" "))
-    if line[spaces : spaces + 1] != "\t":
-        return spaces
+    """Columns of leading whitespace, tabs to the next multiple of four."""
     width = 0
     for ch in line:
         if ch == " ":
@@ -89,201 +83,156 @@ def is_paper_text(text: str, arxiv_ids: list[str] | tuple[str, ...] | None = Non
     return looks_like_title(plain_text(LIST_ITEM.sub("", first, count=1)))
 
 
-def heading_at(lines: list[str], i: int) -> tuple[int, str] | None:
-    line = lines[i]
-    head = line.lstrip()[:1]
-    if head == "#":
-        match = ATX_HEADING.match(line)
-        if match:
-            return len(match[1]), plain_text(match[2] or "")
-    elif head == "<":
-        match = HTML_HEADING.match(line)
-        if match:
-            return int(match[1]), plain_text(match[2])
-    return None
-
-
 def scan_lines(lines: list[str]) -> Scan:
     scan = Scan([], [], None)
-    _Scanner(lines, scan).run(0, len(lines))
+    _Reader(lines, scan).walk(block_tree("\n".join(lines)))
     return scan
 
 
-class _Scanner:
+class _Reader:
     def __init__(self, lines: list[str], scan: Scan) -> None:
         self.lines = lines
         self.scan = scan
         self.latest_from = -1
 
-    def run(self, lo: int, hi: int) -> None:
-        lines, i = self.lines, lo
-        while i < hi:
-            stripped = lines[i].strip()
-            head = stripped[:1]
-            if not head:
-                i += 1
-            elif head in "-*+" or head.isdigit():
-                i = self._bullet_or_other(i, hi)
-            elif head == "<":
-                i = self._html(i, hi)
-            elif head == "|":
-                i = self._pipe_line(i, hi)
-            else:
-                i = self._other(i, hi)
+    def walk(self, nodes: list[Node]) -> None:
+        nodes = split_html(nodes, self.lines)
+        k = 0
+        while k < len(nodes):
+            node = nodes[k]
+            kind = node.kind
+            if kind == "heading":
+                self._heading(node)
+            elif kind in LISTS:
+                for item in node.children:
+                    self._item(item)
+            elif kind == "table":
+                self._table(node)
+            elif kind == "blockquote":
+                self.walk(node.children)
+            elif kind == "paragraph":
+                if not (k and nodes[k - 1].kind in LISTS and self._continues_item(node)):
+                    self._add(node.first, self._trimmed_end(node), "paragraph")
+            elif kind == "html_comment":
+                self._comment(node)
+            elif kind == "html_heading":
+                match = HTML_HEADING.match(self.lines[node.first])
+                self.scan.headings.append(Heading(node.first, int(match[1]), plain_text(match[2])))  # type: ignore[index]
+            elif kind == "html_details":
+                k = self._details(nodes, k)
+                continue
+            elif kind in ("html_text", "html_details_end"):
+                self._add(node.first, self._trimmed_end(node), "paragraph")
+            # fence, code_block, hr: they hold no entry and no heading
+            k += 1
 
-    def _bullet_or_other(self, i: int, hi: int) -> int:
-        line = self.lines[i]
-        match = LIST_ITEM.match(line)
-        if match and not (line.lstrip()[:1] in "-*" and THEMATIC_BREAK.match(line)):
-            return self._item(i, hi, match)
-        return self._other(i, hi)
+    def _continues_item(self, node: Node) -> bool:
+        """A paragraph indented under the list item before it, short of the item's content column
+        (`31. Title` then `   *Authors*`): CommonMark ends the item there, its author meant it to go on.
+        The item's entry takes the paragraph in."""
+        previous = self.scan.blocks[-1] if self.scan.blocks else None
+        if previous is None or previous.kind != "list_item" or previous.end > node.first:
+            return False
+        if not all(not line.strip() for line in self.lines[previous.end : node.first]):
+            return False
+        if indent_width(self.lines[node.first]) <= indent_width(self.lines[previous.first]):
+            return False
+        self.scan.blocks[-1] = previous._replace(end=self._trimmed_end(node))
+        return True
 
-    def _html(self, i: int, hi: int) -> int:
-        stripped = self.lines[i].strip()
-        if stripped.startswith("<!--"):
-            return self._comment(i, hi)
-        if heading := heading_at(self.lines, i):
-            self.scan.headings.append(Heading(i, heading[0], heading[1]))
-            return i + 1
-        if DETAILS_OPEN.match(stripped):
-            return self._details(i, hi)
-        return self._paragraph(i, hi)
+    def _heading(self, node: Node) -> None:
+        inline = node.children[0].token.content if node.children else ""
+        text = plain_text(" ".join(inline.split("\n")))
+        self.scan.headings.append(Heading(node.first, int(node.token.tag[1]), text))
 
-    def _pipe_line(self, i: int, hi: int) -> int:
-        lines = self.lines
-        if i + 1 < hi and "-" in lines[i + 1] and TABLE_SEPARATOR.match(lines[i + 1]):
-            return self._table(i, hi)
-        stripped = lines[i].strip()
-        if stripped.endswith("|") and stripped.count("|") >= 3:
-            self._add(i, i + 1, "table_row")  # a row whose table header is missing
-            return i + 1
-        return self._paragraph(i, hi)
-
-    def _other(self, i: int, hi: int) -> int:
-        lines = self.lines
-        line = lines[i]
-        if FENCE_OPEN.match(line):
-            return self._fence_end(i, hi)
-        if heading := heading_at(lines, i):
-            self.scan.headings.append(Heading(i, heading[0], heading[1]))
-            return i + 1
-        if self._is_setext(i, hi):
-            return self._setext(i)
-        if "|" in line and i + 1 < hi and "-" in lines[i + 1] and TABLE_SEPARATOR.match(lines[i + 1]):
-            return self._table(i, hi)
-        return self._paragraph(i, hi)
-
-    def _setext(self, i: int) -> int:
-        level = 1 if self.lines[i + 1].strip()[0] == "=" else 2
-        self.scan.headings.append(Heading(i, level, plain_text(self.lines[i].strip())))
-        return i + 2
+    def _trimmed_end(self, node: Node) -> int:
+        """The node's end without the blank lines markdown-it counts into list items."""
+        end = node.end
+        while end > node.first + 1 and not self.lines[end - 1].strip():
+            end -= 1
+        return end
 
     def _add(self, first: int, end: int, kind: str, columns: tuple[str, ...] = (), sep: int = -1) -> None:
         latest = self.latest_from >= 0
         self.scan.blocks.append(Block(first, end, kind, columns, sep, latest))
 
-    def _comment(self, i: int, hi: int) -> int:
-        line = self.lines[i]
+    def _comment(self, node: Node) -> None:
+        line = self.lines[node.first]
         if LATEST_START.search(line):
-            self.latest_from = i
+            self.latest_from = node.first
         if LATEST_END.search(line) and self.latest_from >= 0:
-            self.scan.latest = (self.latest_from, i + 1)
+            self.scan.latest = (self.latest_from, node.first + 1)
             self.latest_from = -1
-        j = i
-        rest = line.strip()[4:]
-        while "-->" not in rest and j + 1 < hi:
-            j += 1
-            rest = self.lines[j]
-        return j + 1
 
-    def _fence_end(self, i: int, hi: int) -> int:
-        opener = FENCE_OPEN.match(self.lines[i])[1]  # type: ignore[index]
-        closing = re.compile(rf"^\s*{re.escape(opener[0])}{{{len(opener)},}}\s*$")
-        for j in range(i + 1, hi):
-            if closing.match(self.lines[j]):
-                return j + 1
-        return hi
+    def _table(self, node: Node) -> None:
+        columns = tuple(plain_text(c) for c in split_cells(self.lines[node.first]))
+        separator = node.first + 1
+        for part in node.children:
+            if part.kind == "tbody":
+                for row in part.children:
+                    self._add(row.first, row.end, "table_row", columns, separator)
 
-    def _is_setext(self, i: int, hi: int) -> bool:
-        if i + 1 >= hi or self.lines[i + 1].lstrip()[:1] not in ("=", "-"):
-            return False
-        if not SETEXT_UNDERLINE.match(self.lines[i + 1]):
-            return False
-        line = self.lines[i]
-        if indent_width(line) > 3 or line.lstrip()[:1] in "|<>#" or LIST_ITEM.match(line):
-            return False
-        return i == 0 or not self.lines[i - 1].strip()
-
-    def _table(self, i: int, hi: int) -> int:
-        columns = tuple(plain_text(c) for c in split_cells(self.lines[i]))
-        j = i + 2
-        while j < hi:
-            line = self.lines[j]
-            if not line.strip() or "|" not in line or heading_at(self.lines, j):
+    def _details(self, nodes: list[Node], k: int) -> int:
+        """A `<details>` fold: one entry when its summary names a paper (or it holds nothing but a
+        title), else a fold of entries under a label such as "2023". Returns the next node's index."""
+        first = nodes[k].first
+        depth, close = 0, -1
+        for m in range(k, len(nodes)):
+            if nodes[m].kind not in ("html_details", "html_details_end"):
+                continue
+            line = self.lines[nodes[m].first]
+            depth += len(DETAILS_OPEN.findall(line)) - len(DETAILS_CLOSE.findall(line))
+            if depth <= 0:
+                close = m
                 break
-            self._add(j, j + 1, "table_row", columns, i + 1)
-            j += 1
-        return j
+        if close < 0:  # closed inside a later block (an indented `</details>` ends a list item)
+            end = self._closing_line(first, nodes[-1].end) + 1
+            close = next((m - 1 for m in range(k + 1, len(nodes)) if nodes[m].first >= end), len(nodes) - 1)
+            if end <= first:  # never closed: the opening line reads as text
+                self._add(first, self._trimmed_end(nodes[k]), "paragraph")
+                return k + 1
+        else:
+            end = nodes[close].first + 1
+        summary_end = next((j for j in range(first, end) if SUMMARY_END.search(self.lines[j])), first)
+        summary = "\n".join(self.lines[first : summary_end + 1])
+        blocks_from, headings_from = len(self.scan.blocks), len(self.scan.headings)
+        if not arxiv_ids_in(summary) and not PAPER_HOST.search(summary):
+            self.walk([n for n in nodes[k + 1 : close + 1] if summary_end < n.first < end - 1])
+            if len(self.scan.blocks) > blocks_from or not looks_like_title(plain_text(summary)):
+                return close + 1
+        del self.scan.blocks[blocks_from:]
+        del self.scan.headings[headings_from:]
+        self._add(first, end, "details")
+        return close + 1
 
-    def _details(self, i: int, hi: int) -> int:
-        depth, j = 0, i
-        while j < hi:
+    def _closing_line(self, first: int, hi: int) -> int:
+        """The line closing the fold opened at `first`, counting nested folds; -1 if none."""
+        depth = 0
+        for j in range(first, hi):
             line = self.lines[j]
             depth += len(DETAILS_OPEN.findall(line)) - len(DETAILS_CLOSE.findall(line))
             if depth <= 0:
-                break
-            j += 1
-        if j >= hi:
-            return self._paragraph(i, hi)
-        end = j + 1
-        summary_end = next((k for k in range(i, end) if SUMMARY_END.search(self.lines[k])), i)
-        summary = "\n".join(self.lines[i : summary_end + 1])
-        inner_from = len(self.scan.blocks)
-        if not arxiv_ids_in(summary) and not PAPER_HOST.search(summary):
-            self.run(summary_end + 1, j)  # a fold of entries under a label such as "2023"
-            if len(self.scan.blocks) > inner_from:
-                return end
-            if not looks_like_title(plain_text(summary)):
-                return end
-        del self.scan.blocks[inner_from:]
-        self._add(i, end, "details")
-        return end
+                return j
+        return -1
 
-    def _item(self, i: int, hi: int, match: re.Match[str]) -> int:
-        lines = self.lines
-        marker_indent = indent_width(match["indent"])
-        content_indent = marker_indent + len(match["marker"]) + max(1, len(match["space"]))
-        last, j = i, i + 1
-        while j < hi:
-            line = lines[j]
-            if not line.strip():
-                j += 1
-                continue
-            width = indent_width(line)
-            if width < content_indent and heading_at(lines, j):
-                break
-            if width > marker_indent:
-                if FENCE_OPEN.match(line):
-                    j = self._fence_end(j, hi)
-                    last = j - 1
-                    continue
-                last, j = j, j + 1
-                continue
-            if j == last + 1 and not self._starts_block(j):
-                last, j = j, j + 1  # lazy continuation of the item's paragraph
-                continue
-            break
-        end = last + 1
-        if end - i > 2 and not self._first_line_names_paper(i):
-            inner_from = len(self.scan.blocks)
-            self.run(i + 1, end)
-            children = self.scan.blocks[inner_from:]
-            paper_children = [b for b in children if b.kind != "paragraph" and self._links_paper(b)]
-            if len(paper_children) >= 2:
-                return end
-            del self.scan.blocks[inner_from:]
-        self._add(i, end, "list_item")
-        return end
+    def _item(self, item: Node) -> None:
+        first, end = item.first, self._trimmed_end(item)
+        last = item.children[-1] if item.children else None
+        if last and last.kind == "html_block" and DETAILS_CLOSE.match(self.lines[last.first].lstrip()):
+            # An indented `</details>` after the fold's last item closes the fold, not the item.
+            end = self._trimmed_end(Node("", first, last.first, item.token))
+        if end - first > 2 and not self._first_line_names_paper(first):
+            blocks_from, headings_from = len(self.scan.blocks), len(self.scan.headings)
+            children = item.children
+            if children and children[0].kind == "paragraph" and children[0].first == first:
+                children = children[1:]  # the item's own label
+            self.walk(children)
+            inner = self.scan.blocks[blocks_from:]
+            if sum(1 for b in inner if b.kind != "paragraph" and self._links_paper(b)) >= 2:
+                return  # a category bullet: its papers are the entries
+            del self.scan.blocks[blocks_from:]
+            del self.scan.headings[headings_from:]
+        self._add(first, end, "list_item")
 
     def _first_line_names_paper(self, i: int) -> bool:
         first = self.lines[i]
@@ -292,20 +241,3 @@ class _Scanner:
     def _links_paper(self, block: Block) -> bool:
         text = "\n".join(self.lines[block.first : block.end])
         return bool(arxiv_ids_in(text) or PAPER_HOST.search(text))
-
-    def _starts_block(self, j: int) -> bool:
-        line = self.lines[j]
-        head = line.lstrip()[:1]
-        if head in "|<>#`~" or ((head in "-*+" or head.isdigit()) and LIST_ITEM.match(line)):
-            return True
-        if head in "-*_" and THEMATIC_BREAK.match(line):
-            return True
-        following = self.lines[j + 1].lstrip()[:1] if j + 1 < len(self.lines) else ""
-        return following in ("=", "-") and bool(SETEXT_UNDERLINE.match(self.lines[j + 1]))
-
-    def _paragraph(self, i: int, hi: int) -> int:
-        j = i + 1
-        while j < hi and self.lines[j].strip() and not self._starts_block(j):
-            j += 1
-        self._add(i, j, "paragraph")
-        return j
