@@ -65,7 +65,8 @@ def add_locally(refs: Sequence[str], readme: Path, *, settings: Settings,
     for outcome in outcomes:
         where = outcome.section.heading if outcome.section else (outcome.request.section or "")
         lines.append(f"{outcome.request.raw}: "
-                     + OUTCOME_WORDS[outcome.kind].format(section=where, line=outcome.line))
+                     + OUTCOME_WORDS[outcome.kind].format(section=where, line=outcome.line,
+                                                          reason=outcome.reason))
     return LocalResult(new_text != text, lines, problems)
 
 
