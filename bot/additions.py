@@ -6,13 +6,17 @@ regeneration is `render_additions(base text, pending, metadata)`: no database, n
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.classify import choose_section, match_section
 from bot.config import Config
-from bot.listdoc import ListDocument, Section, insert_entries, parse_list
+from bot.listdoc import ListDocument, Section, parse_list
 from bot.papers import ArxivRef, Paper
+from bot.write_guard import insert_checked
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,15 @@ class Outcome:
     line: int | None = None
     candidates: tuple[tuple[Section, float], ...] = ()
     confident: bool = True
+    reason: str = ""  # "not_understood": why the write guard refused the edit
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The list with the pending papers written in, and the papers the write guard kept out."""
+
+    text: str
+    refused: dict[str, str] = field(default_factory=dict)  # arXiv id -> the guard's reason
 
 
 def plan_additions(
@@ -86,24 +99,46 @@ def _decide(doc: ListDocument, request: AddRequest, papers: Mapping[ArxivRef, Pa
         section = match_section(doc, request.section, hints=config.sections)
         if section is None:
             return Outcome(request, "unknown_section", paper)
-        return Outcome(request, "added", paper, section)
+        return _guarded(doc, Outcome(request, "added", paper, section))
     choice = choose_section(doc, paper.title, paper.abstract, categories=paper.categories,
                             published=paper.published, authors=paper.authors, hints=config.sections,
                             default_section=config.default_section)
     if choice is None:
         return Outcome(request, "no_sections", paper)
-    return Outcome(request, "added", paper, choice.section, candidates=choice.candidates,
-                   confident=choice.confident)
+    return _guarded(doc, Outcome(request, "added", paper, choice.section, candidates=choice.candidates,
+                                 confident=choice.confident))
+
+
+def _guarded(doc: ListDocument, outcome: Outcome) -> Outcome:
+    """The outcome, or "not_understood" when the write guard refuses the entry the bot would write."""
+    assert outcome.paper is not None and outcome.section is not None
+    _, verdict = insert_checked(doc, outcome.section, outcome.paper)
+    if verdict.ok:
+        return outcome
+    log.warning("write guard refused %s in %s: %s", outcome.paper.arxiv_id,
+                " > ".join(outcome.section.path), verdict.reason)
+    return Outcome(outcome.request, "not_understood", outcome.paper, outcome.section,
+                   candidates=outcome.candidates, confident=outcome.confident, reason=verdict.reason)
 
 
 def render_additions(base_text: str, pending: Sequence[Pending],
                      papers: Mapping[str, Paper], config: Config) -> str:
-    """The list file with every pending paper that the base does not list yet, each in its section."""
-    doc = parse_list(base_text)
-    placements: list[tuple[Section, Paper]] = []
-    for item in pending:
-        paper = papers.get(item.arxiv_id)
-        if paper is None or doc.find_paper(item.arxiv_id):
+    """The list file with every pending paper that the base does not list yet, each in its section
+    (a paper the write guard refuses is left out; the others are written all the same)."""
+    return render_checked(base_text, pending, papers, config).text
+
+
+def render_checked(base_text: str, pending: Sequence[Pending],
+                   papers: Mapping[str, Paper], config: Config) -> Rendered:
+    """`render_additions`, telling which papers the write guard kept out and why. Papers are written
+    one at a time, oldest first, each edit checked on its own, so one refusal costs only that paper."""
+    items = [(paper, item) for item in pending if (paper := papers.get(item.arxiv_id)) is not None]
+    items.sort(key=lambda pair: (pair[0].published, pair[0].arxiv_id))
+    text = base_text
+    refused: dict[str, str] = {}
+    for paper, item in items:
+        doc = parse_list(text)
+        if doc.find_paper(item.arxiv_id):
             continue
         section = find_section(doc, item.section_path)
         if section is None:  # the section was renamed or removed on the default branch since
@@ -111,9 +146,16 @@ def render_additions(base_text: str, pending: Sequence[Pending],
                                     published=paper.published, authors=paper.authors, hints=config.sections,
                                     default_section=config.default_section)
             section = choice.section if choice else None
-        if section is not None:
-            placements.append((section, paper))
-    return insert_entries(doc, placements) if placements else base_text
+        if section is None:
+            continue
+        after, verdict = insert_checked(doc, section, paper)
+        if verdict.ok:
+            text = after
+        else:
+            log.warning("write guard refused %s in %s: %s", paper.arxiv_id, " > ".join(section.path),
+                        verdict.reason)
+            refused[paper.arxiv_id] = verdict.reason
+    return Rendered(text, refused)
 
 
 def find_section(doc: ListDocument, path: Sequence[str]) -> Section | None:

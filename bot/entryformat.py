@@ -12,24 +12,31 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from statistics import median
 from typing import TYPE_CHECKING
 
-from bot.entrypieces import find_dates, id_date_key, split_authors
+from bot.entrypieces import PAPER_HOST, arxiv_ids_in, find_dates, id_date_key, split_authors
 from bot.entrytemplate import SHORT_SLOT, SLOT, Induced, induce
-from bot.entrytitle import short_name
-from bot.listscan import split_cells
+from bot.entrytitle import entry_title, short_name
+from bot.listscan import is_paper_text, split_cells
 
 if TYPE_CHECKING:
     from bot.listdoc import Entry, Section
+    from bot.papers import Paper
 
 NEAREST_ENTRIES = 25  # how many entries next to the insertion point the format is learned from
 ORDER_SAMPLE = 150  # entries at each end of a section that tell newest-first from appended
+# A section is sorted by date when at least this many neighbours are in order, and this many times
+# as many as are out of order (a month's papers may be listed in any order: equal keys count for none).
+SORTED_PAIRS = 3
+SORTED_RATIO = 4
 _NUMBER = re.compile(r"^\s*(\d{1,9})[.)]\s")
 INDENT_SLOT = "⟦indent⟧"
 _NUMBER_MARKER = re.compile(r"^\s*\d{1,9}[.)][ \t]+(?=\S)")
+_MARKER_PREFIX = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
+_PAPER_LINK_LINE = re.compile(r"^\s*\[[^\]]+\]\([^)\s]+\)")  # a line that opens with a link
 _ET_AL = re.compile(r",?\s*et\.?\s+al\b\.?")
 
 
@@ -147,12 +154,40 @@ def _prefer_short_name(index: int, best: Induced, induced: list[tuple[int, Induc
 
 
 def anchor_entries(entries: Sequence[Entry]) -> list[Entry]:
-    """The section's paper entries of its dominant kind: what new entries imitate and go next to."""
-    papers = [e for e in entries if e.is_paper]
+    """The section's paper entries of its dominant kind: what new entries imitate and go next to.
+    A list item that groups several papers under a label stands for its papers, one per line."""
+    papers = [part for e in entries if e.is_paper for part in group_parts(e)]
+    papers = [e for e in papers if e.is_paper]
     if not papers:
         return []
     kind = Counter(e.kind for e in papers).most_common(1)[0][0]
     return [e for e in papers if e.kind == kind]
+
+
+def group_parts(entry: Entry) -> list[Entry]:
+    """The papers of a list item that is a label over one paper link per line (`- Re-ranking` then
+    `[Title](url)` lines under it), each as an entry of its own; [entry] for any other entry. Such
+    a label is not a paper's title, and its lines are not one paper's entry."""
+    if entry.kind != "list_item" or "\n" not in entry.text:
+        return [entry]
+    lines = entry.text.split("\n")
+    label = _MARKER_PREFIX.sub("", lines[0])
+    if len(lines) < 3 or _PAPER_LINK_LINE.match(label) \
+            or PAPER_HOST.search(label) or arxiv_ids_in(label):
+        return [entry]
+    depth = len(lines[0]) - len(lines[0].lstrip())
+    parts = []
+    for offset, line in enumerate(lines[1:], start=1):
+        if not line.strip():
+            continue
+        if len(line) - len(line.lstrip()) <= depth or not _PAPER_LINK_LINE.match(line):
+            return [entry]  # prose, a nested list or a line at the label's depth: not a plain group
+        ids = tuple(arxiv_ids_in(line))
+        parts.append(replace(entry, first_line=entry.first_line + offset,
+                             end_line=entry.first_line + offset + 1, text=line, arxiv_ids=ids,
+                             title=entry_title(line, "paragraph"), kind="paragraph",
+                             is_paper=is_paper_text(line, ids, "paragraph")))
+    return parts if sum(p.is_paper for p in parts) >= 2 else [entry]
 
 
 def _order(anchors: Sequence[Entry]) -> tuple[bool, tuple[int, int, int] | None]:
@@ -163,16 +198,42 @@ def _order(anchors: Sequence[Entry]) -> tuple[bool, tuple[int, int, int] | None]
         return step < 0, (numbers[0], numbers[-1], step)
     pairs: Counter[int] = Counter()
     for sample in (anchors[:ORDER_SAMPLE], anchors[ORDER_SAMPLE:][-ORDER_SAMPLE:]):
-        keys = [k for k in (_date_key(e) for e in sample) if k]
+        keys = [k for k in (entry_date_key(e) for e in sample) if k]
         pairs.update((b > a) - (b < a) for a, b in pairwise(keys))
     return pairs[-1] > pairs[1], None
 
 
-def _date_key(entry: Entry) -> int:
+def entry_date_key(entry: Entry) -> int:
+    """yyyymm of the paper an entry is about: the month its first line shows (`[2024/02]`, what
+    a list sorts by), else its arXiv id's, else the latest year or date it shows."""
+    first = entry.text.split("\n", 1)[0]
+    if "20" in first or "19" in first:
+        shown = [d.key for d in find_dates(first) if d.key % 100]
+        if shown:
+            return shown[0]
     if entry.arxiv_ids:
         return id_date_key(entry.arxiv_ids[0])
     dates = find_dates(entry.text)
     return max((d.key for d in dates), default=0)
+
+
+def paper_date_key(paper: Paper) -> int:
+    """yyyymm of the paper's first version: the month an entry written for it shows."""
+    return paper.published.year * 100 + paper.published.month
+
+
+def date_order(anchors: Sequence[Entry]) -> int:
+    """-1 when the entries are sorted newest first, 1 oldest first, 0 when not sorted by date: at
+    least SORTED_PAIRS neighbours in order, and SORTED_RATIO times as many as out of order (read
+    at both ends of a long section)."""
+    steps: Counter[int] = Counter()
+    for sample in (anchors[:ORDER_SAMPLE], anchors[ORDER_SAMPLE:][-ORDER_SAMPLE:]):
+        keys = [k for k in map(entry_date_key, sample) if k]
+        steps.update((b > a) - (b < a) for a, b in pairwise(keys))
+    for order in (-1, 1):
+        if steps[order] >= SORTED_PAIRS and steps[order] >= SORTED_RATIO * steps[-order]:
+            return order
+    return 0
 
 
 def _gap(anchors: Sequence[Entry]) -> int:

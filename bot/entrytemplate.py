@@ -215,9 +215,13 @@ def _piece_tokens(match: re.Match[str], title: str, context: str, tokens: list[t
         if title and _contains_title(label, title):
             label_template, _ = _template_text(label, title, inner_ctx, Induced([]))
             title = ""
-        elif form or (PAPER_HOST.search(url) and GENERIC_LINK_TEXT.match(label)):
-            label_template = label
+        elif (form or PAPER_HOST.search(url)) and GENERIC_LINK_TEXT.match(plain_text(label) or label):
+            label_template = label  # `[paper]`, `[arXiv]`: a label any paper's link wears
+        elif form and title and not plain_text(label).strip(" .:"):
+            label_template = label  # an arXiv link shown as a badge or an emoji
         else:
+            # Text that is not generic names this paper or another one (a neighbour's title under
+            # a group label): written for a new paper it would relink someone else's title.
             tokens.append(("drop", whole))
             return title
         if form:

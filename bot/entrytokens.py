@@ -36,6 +36,8 @@ def _emoji_tokens(text: str, tokens: list[tuple[str, str]]) -> None:
 
 _DROP = "\x00"
 _SEP = r"[ \t\u00a0,;|·–—:]*"  # separators, a no-break space among them
+# Emphasis left holding nothing once what it wrapped was dropped (`*Ann Lee (MIT) et al.*` -> `**`).
+_EMPTY_EMPHASIS = re.compile(r"(?:^|(?<=[ \t]))(\*{1,3}|_{1,3})[ \t.,;:]*\1(?=[ \t]|$)")
 _WRAPPED_DROP = re.compile(r"\[\s*\x00\s*\]|\(\s*\x00\s*\)|\*\*\s*\x00\s*\*\*|(?<!\*)\*\s*\x00\s*\*(?!\*)")
 
 
@@ -50,4 +52,5 @@ def assemble(tokens: list[tuple[str, str]]) -> str:
     out = re.sub(r"^(\s*)\x00" + _SEP, r"\1", out)
     out = re.sub(r"([(\[])\s*\x00" + _SEP, r"\1", out)
     out = re.sub(_SEP + r"\x00", "", out)
+    out = _EMPTY_EMPHASIS.sub("", out)
     return re.sub(r"(\S)[ \t]{2,}(?=\S)", r"\1 ", out)

@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from bot.entryformat import DEFAULT_FORMAT, EntryFormat, anchor_entries, learn_format
+from bot.entryformat import (
+    DEFAULT_FORMAT,
+    EntryFormat,
+    anchor_entries,
+    date_order,
+    entry_date_key,
+    learn_format,
+    paper_date_key,
+)
 from bot.entrypieces import arxiv_ids_in
 from bot.entrytitle import entry_title
 from bot.listscan import Block, is_paper_text, scan_lines
@@ -70,8 +78,9 @@ class ListDocument:
     latest_entries: tuple[Entry, ...] = field(default=(), repr=False)
 
     def paper_sections(self) -> list[Section]:
-        """Sections holding at least one paper entry: the candidates for `/add`."""
-        return [s for s in self.sections if any(e.is_paper for e in s.entries)]
+        """Sections holding at least one paper entry: the candidates for `/add`. A section that
+        announces something else (News, Updates, Citation...) is not one, though it links papers."""
+        return [s for s in self.sections if any(e.is_paper for e in s.entries) and not announces(s.heading)]
 
     def find_paper(self, arxiv_id: str) -> list[int]:
         """1-based lines where the id appears in any link form or version, anywhere in the file."""
@@ -93,6 +102,20 @@ class ListDocument:
 
 
 _NEW_STYLE_NUMBER = re.compile(r"\d{4}\.\d{4,5}")
+# Headings made of these words alone announce news, credits or housekeeping, never a topic; one
+# of the first group must be there ("Latest" alone may head the newest papers; "Knowledge Update"
+# is a topic).
+_ANNOUNCING = frozenset("""news update updates changelog changes citation citations cite citing bibtex
+    contributing contribute contributors contribution contributions license acknowledgement acknowledgements
+    acknowledgment acknowledgments contact todo star""".split())
+_ANNOUNCING_TOO = frozenset("""latest recent log history how to us our the and of this
+    repo repository project list""".split())
+
+
+def announces(heading: str) -> bool:
+    """Whether a heading announces something other than papers ("🔔 News", "Star History")."""
+    words = set(re.findall(r"[a-z]+", heading.lower()))
+    return bool(words & _ANNOUNCING) and words <= _ANNOUNCING | _ANNOUNCING_TOO
 
 
 def id_pattern(arxiv_id: str) -> re.Pattern[str]:
@@ -174,8 +197,8 @@ def insert_entries(doc: ListDocument, additions: Sequence[tuple[Section, Paper]]
     for section, paper in additions:
         own = _own_section(doc, section)
         groups.setdefault(own.line, (own, []))[1].append(paper)
-    inserts = sorted((_placement(doc, section, papers) for section, papers in groups.values()),
-                     key=lambda item: item[0])
+    spots = [spot for section, papers in groups.values() for spot in _placement(doc, section, papers)]
+    inserts = sorted(spots, key=lambda item: item[0])
     raw = doc.text.split("\n")
     cr = "\r" if doc.text.count("\r\n") * 2 > doc.text.count("\n") else ""
     ends_with_newline = doc.text.endswith("\n")
@@ -205,7 +228,10 @@ def _own_section(doc: ListDocument, section: Section) -> Section:
     raise ValueError(f"section not in this document: {' > '.join(section.path)}")
 
 
-def _placement(doc: ListDocument, section: Section, papers: list[Paper]) -> tuple[int, list[str]]:
+def _placement(doc: ListDocument, section: Section, papers: list[Paper]) -> list[tuple[int, list[str]]]:
+    """Where each paper's lines go: beside the section's entries, where it adds them (the top of a
+    newest-first section, the end of an appended one); in a section sorted by date, where its date
+    falls, unless that would renumber the entries after it."""
     anchors = anchor_entries(section.entries)
     fmt = learn_format(section) if anchors else _borrowed_format(doc, section)
     ordered = sorted(papers, key=lambda p: (p.published, p.arxiv_id))
@@ -214,19 +240,44 @@ def _placement(doc: ListDocument, section: Section, papers: list[Paper]) -> tupl
     blocks = [render_entry(fmt, p, number=_number(fmt, k, len(ordered))).split("\n")
               for k, p in enumerate(ordered)]
     gap = [""] * fmt.gap
-    new_lines: list[str] = []
     if not anchors:
         index, before, after = _empty_section_spot(doc, section)
+        new_lines: list[str] = []
         for k, block in enumerate(blocks):
             new_lines.extend((gap if k else []) + block)
-        return index, before + new_lines + after
-    if fmt.newest_first:
-        for block in blocks:
-            new_lines.extend(block + gap)
-        return anchors[0].first_line, new_lines
-    for block in blocks:
-        new_lines.extend(gap + block)
-    return anchors[-1].end_line, new_lines
+        return [(index, before + new_lines + after)]
+    renumbers = bool(fmt.numbering and fmt.numbering[2] != 0)
+    order = 0 if renumbers else date_order(anchors)
+    spots = []
+    for paper, block in zip(ordered, blocks, strict=True):
+        at = _sorted_spot(anchors, paper_date_key(paper), order) if order else None
+        if at is None:
+            at = 0 if fmt.newest_first else len(anchors)
+        if at < len(anchors):
+            spots.append((anchors[at].first_line, block + gap))
+        else:
+            spots.append((anchors[-1].end_line, gap + block))
+    return spots
+
+
+def _sorted_spot(anchors: Sequence[Entry], key: int, order: int) -> int | None:
+    """The index of the entry the paper goes before in a date-sorted section (len: after the last).
+    Newest-first: above the first entry from the top that is not newer; oldest-first: below the
+    first entry from the bottom that is not newer. Read from the end where new papers go, so a new
+    paper costs a look at a few entries, not at all of a long section."""
+    if not key:
+        return None
+    if order < 0:
+        for index, entry in enumerate(anchors):
+            other = entry_date_key(entry)
+            if other and other <= key:
+                return index
+        return len(anchors)
+    for index in range(len(anchors) - 1, -1, -1):
+        other = entry_date_key(anchors[index])
+        if other and other <= key:
+            return index + 1
+    return 0
 
 
 def _number(fmt: EntryFormat, k: int, count: int) -> int | None:

@@ -70,7 +70,8 @@ def add_locally(refs: Sequence[str], readme: Path, *, settings: Settings,
     for outcome in outcomes:
         where = outcome.section.heading if outcome.section else (outcome.request.section or "")
         words = OUTCOME_WORDS.get(outcome.kind, outcome.kind.replace("_", " "))
-        lines.append(f"{outcome.request.raw}: " + words.format(section=where, line=outcome.line))
+        lines.append(f"{outcome.request.raw}: "
+                     + words.format(section=where, line=outcome.line, reason=outcome.reason))
     not_done = [line for line, outcome in zip(lines, outcomes, strict=True) if outcome.kind not in DONE]
     return LocalResult(new_text != text, lines, problems, not_done)
 

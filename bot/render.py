@@ -21,6 +21,7 @@ _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*\[\]~])")
 _LONE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 _AUTOLINK = re.compile(r"\b(?:https?|ftp)://|\bwww\.", re.IGNORECASE)  # GitHub would link them
 _BLOCK_START = re.compile(r"^(?:[#>+=-]|\d+[.)](?=\s|$))")
+_UNKNOWN_LINE = re.compile(rf"^(?:{re.escape(INDENT_SLOT)})?\s*(?:(?:[-*+>]|\d{{1,9}}[.)])\s+)*⟦unknown⟧\W*$")
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,9}[.)]|[-*+])[ \t]+")
 _VENUE_YEAR = re.compile(r"⟦venue:(\w+)⟧ ⟦date:YYYY⟧")
 _DATE_TOKEN = re.compile(r"YYYY|YY|MM|M|DD|D")
@@ -88,9 +89,18 @@ def render_entry(fmt: EntryFormat, paper: Paper, *, number: int | None = None) -
     first = _fill(fmt.lines[0], fmt, paper, number)
     marker = _LIST_MARKER.match(first)
     hanging = " " * len(marker[0]) if marker else ""  # continuation lines under the text, past the marker
-    rest = [hanging + line.removeprefix(INDENT_SLOT) if line.startswith(INDENT_SLOT) else line
-            for line in fmt.lines[1:]]
-    rest = [_fill(line, fmt, paper, number) for line in rest]
+    rest: list[str] = []
+    for line in fmt.lines[1:]:
+        if _UNKNOWN_LINE.match(line):
+            # A line only the maintainer can fill (an affiliation, keywords, a note) is left out: a
+            # placeholder would be an empty bullet, and a lone "-" under text even a heading.
+            if rest and not rest[-1].strip():
+                rest.pop()
+            continue
+        line = hanging + line.removeprefix(INDENT_SLOT) if line.startswith(INDENT_SLOT) else line
+        rest.append(_fill(line, fmt, paper, number))
+    while rest and not rest[-1].strip() and fmt.lines[-1].strip():
+        rest.pop()
     return "\n".join([first, *rest])
 
 

@@ -21,6 +21,9 @@ REPLY_MARKER = "<!-- paperbot:reply {key} -->"
 _REPLY_MARKER = re.compile(r"<!-- paperbot:reply ([a-z]\d+) -->")
 _STATE = re.compile(r"<!-- paperbot:state ([A-Za-z0-9+/=]+) -->")
 
+# The write guard refused the entry the bot would have written: nothing is proposed for the paper.
+NOT_UNDERSTOOD = ("not added: it would have gone to «{section}», but the list's shape there was not "
+                  "understood ({reason}); please add it by hand")
 OUTCOME_TEXT = {
     "added": "added to «{section}»",
     "pending": "already proposed in the pull request",
@@ -30,6 +33,7 @@ OUTCOME_TEXT = {
     "unknown_section": "no section matches «{section}»",
     "no_sections": "the list has no section with paper entries to add it to",
     "pending_limit": "not added: the pull request is full",
+    "not_understood": NOT_UNDERSTOOD,
 }
 LOW_CONFIDENCE = " (low confidence: please check the section)"
 PR_LINK = "Pull request: {url}"
@@ -86,7 +90,8 @@ def _outcome_text(outcome: Outcome, blob_url: str) -> str:
     section = outcome.section.heading if outcome.section else (outcome.request.section or "")
     section = escape_table_cell(section)
     text = OUTCOME_TEXT[outcome.kind].format(
-        section=section, line=outcome.line, url=f"{blob_url}#L{outcome.line}")
+        section=section, line=outcome.line, url=f"{blob_url}#L{outcome.line}",
+        reason=escape_table_cell(outcome.reason))
     if outcome.kind == "added" and not outcome.confident:
         text += LOW_CONFIDENCE
     return text

@@ -70,7 +70,10 @@ def test_escape_html_keeps_apostrophes_as_lists_write_them() -> None:
       "![](https://img.shields.io/badge/⟦venue:badge⟧-orange)"),
      "- **Safety at Scale: A Survey**  \n  *Xingjun Ma, Yifeng Gao, Yixu Wang*. [[pdf](https://arxiv.org/abs/"
      "2502.05206)], 2025.02. ![](https://img.shields.io/badge/arXiv-orange)"),
-    (("* [⟦date:YYYY.MM.DD⟧] ⟦url⟧", "  * ⟦unknown⟧"), "* [2025.02.07] https://arxiv.org/abs/2502.05206\n  * -"),
+    # A line only the maintainer can fill is left out, never written as an empty bullet.
+    (("* [⟦date:YYYY.MM.DD⟧] ⟦url⟧", "  * ⟦unknown⟧"), "* [2025.02.07] https://arxiv.org/abs/2502.05206"),
+    (("- **⟦title:text⟧**", "  - ⟦unknown⟧", "  - ⟦authors:text⟧"),
+     "- **Safety at Scale: A Survey**\n  - Xingjun Ma, Yifeng Gao, Yixu Wang"),
     (("⟦number⟧. ⟦short:text⟧: **\"⟦title:text⟧\"**.",), "1. Safety at Scale: **\"Safety at Scale: A Survey\"**."),
     (("<details><summary>⟦title:html⟧ (⟦date:YYYY⟧)</summary>", "", "“⟦abstract:text⟧”", "</details>"),
      "<details><summary>Safety at Scale: A Survey (2025)</summary>\n\n“We survey. It matters.”\n</details>"),
