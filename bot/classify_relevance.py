@@ -9,7 +9,9 @@ The maintainer says what the list is about in `latest:` of `.github/paperbot.yml
   one lowers the score, a lot when it is in the title.
 - `categories`: when the paper's arXiv categories are known and none is listed, the score drops.
 - the list itself: a paper close to one already listed gets credit (and the reason names it).
-Without `include`, the query (`latest.query`) is read the same way, softly.
+Without `include`, the query (`latest.query`) is read the same way, softly. With neither, the
+list alone says what is on topic (`bot.classify_topic`: its title, headings and entries), and
+`exclude` and `categories` still apply.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from bot.classify_query import (
     parse_query,
     terms_of,
 )
+from bot.classify_topic import list_topic
 from bot.config import LatestConfig
 from bot.listdoc import ListDocument
 
@@ -45,6 +48,7 @@ REASON_CATEGORY = "category {found} is listed"
 REASON_OFF_CATEGORY = "none of its categories ({found}) is listed"
 REASON_SIMILAR = "close to listed paper “{title}”"
 REASON_NOTHING = "no topic phrase matched"
+REASON_NO_TOPIC = "no topic configured and no list to learn it from"
 
 
 @dataclass(frozen=True)
@@ -77,10 +81,18 @@ def score_relevance(title: str, abstract: str, categories: Sequence[str], *,
     rules, _ = compile_rules(latest)
     paper = PaperText.of(title, abstract, categories or None)
     reasons: list[str] = []
-    score = _included(rules, paper, reasons) if rules.include else 1.0
+    if rules.include:
+        score = _included(rules, paper, reasons)
+    elif doc is not None:
+        match = list_topic(doc).match(title, abstract)
+        score = match.score
+        reasons.append(match.reason())
+    else:
+        score = 1.0
+        reasons.append(REASON_NO_TOPIC)
     score *= _excluded(rules, paper, reasons)
     score *= _category_factor(latest.categories, categories, reasons)
-    if doc is not None:
+    if doc is not None and rules.include:
         score = _with_list_similarity(score, doc, title, reasons)
     reasons = list(dict.fromkeys(reasons)) or [REASON_NOTHING]
     score = round(min(max(score, 0.0), 1.0), 4)

@@ -18,6 +18,10 @@ UPDATE_INTRO = (
     "are kept, and later papers are added on top of them. If you close it without merging, its "
     "papers are not proposed again.\n"
 )
+TABLE_HEADER = ("| Paper | Score | Why it fits |", "| --- | --- | --- |")
+DROPPED_LINE = "{count} other new paper(s) were judged off-topic and left out."
+LEFT_OVER_LINE = ("{count} more paper(s) looked relevant but less so than these; at most {limit} "
+                  "new papers are proposed per run (`latest.max_papers`).")
 
 
 def render_update_body(plan: UpdatePlan, previous: Sequence[dict[str, Any]], *, head: str,
@@ -26,14 +30,16 @@ def render_update_body(plan: UpdatePlan, previous: Sequence[dict[str, Any]], *, 
         {"id": k.paper.arxiv_id, "title": k.paper.title, "score": round(k.relevance.score, 2),
          "why": list(k.relevance.reasons)[:4]} for k in plan.kept
     ]
-    lines = [UPDATE_INTRO.format(base=base), "| Paper | Score | Why |", "| --- | --- | --- |"]
+    lines = [UPDATE_INTRO.format(base=base), *TABLE_HEADER]
     for paper in papers:
         title = escape_table_cell(str(paper.get("title", ""))[:120])
         why = escape_table_cell("; ".join(map(str, paper.get("why", []))))
         lines.append(f"| [{paper['id']}](https://arxiv.org/abs/{paper['id']}) {title} "
                      f"| {paper.get('score', '')} | {why} |")
     if plan.dropped:
-        lines += ["", f"{plan.dropped} other new paper(s) were judged off-topic and left out."]
+        lines += ["", DROPPED_LINE.format(count=plan.dropped)]
+    if plan.left_over:
+        lines += ["", LEFT_OVER_LINE.format(count=plan.left_over, limit=len(plan.kept))]
     state = {"v": 1, "kind": "latest", "head": head, "last_run": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
              "papers": [{"id": p["id"], "title": p.get("title", ""), "score": p.get("score"),
                          "why": p.get("why", [])} for p in papers]}

@@ -4,6 +4,8 @@ Default query (when `latest.query` is not set): the `include` words, each as `al
 with OR; without `include`, the significant words of the list's title (its first heading, minus
 words such as "awesome", "list", "papers"). When `categories` are set, the query is limited to
 them. Only submissions since the newest paper already shown (less two days of slack) are asked for.
+One run proposes at most `max_papers` new papers, the most relevant first: a first run over weeks
+of arXiv, or a list whose topic is learned from a few entries, should not flood the pull request.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ _TITLE_NOISE = frozenset(
     "awesome list lists paper papers curated collection resources reading the a an of for and on in "
     "with to about research survey repo repository".split()
 )
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]{2,}")
+# Words of the title; a hyphen splits ("Awesome-LLM-Safety" asks for "LLM" and "Safety").
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}")
 SLACK = timedelta(days=2)
 LONG_SUMMARY = 400  # characters: longer summary cells are whole abstracts
 
@@ -49,8 +52,9 @@ class UpdatePlan:
     readme: str
     archive: str | None  # None: the archive does not change
     kept: tuple[Kept, ...]
-    dropped: int
+    dropped: int  # judged off topic
     meta: dict[str, str] = field(default_factory=dict)
+    left_over: int = 0  # relevant, but less so than the `max_papers` kept in this run
 
     def changes(self, readme_before: str, archive_before: str | None) -> bool:
         return self.readme != readme_before or (
@@ -132,6 +136,9 @@ def plan_update(
             kept.append(Kept(paper, relevance))
         else:
             dropped += 1
+    kept.sort(key=lambda k: (-k.relevance.score, -k.paper.updated.toordinal(), k.paper.arxiv_id))
+    left_over = max(len(kept) - latest.max_papers, 0)
+    kept = kept[:latest.max_papers]
     if not kept:
         return UpdatePlan(readme, None, (), dropped, dict(block.meta))
     new_rows = [row_from_paper(k.paper) for k in kept]
@@ -144,7 +151,7 @@ def plan_update(
     meta["updated"] = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     new_readme = replace_block(readme, block, render_block(shown, meta))
     new_archive = update_archive(archive, overflow) if overflow else None
-    return UpdatePlan(new_readme, new_archive, tuple(kept), dropped, meta)
+    return UpdatePlan(new_readme, new_archive, tuple(kept), dropped, meta, left_over)
 
 
 def _shortened(row: LatestRow) -> LatestRow:

@@ -1,0 +1,101 @@
+"""Relevance with no config: the list itself says what is on topic (bot.classify_topic)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.classify import score_relevance
+from bot.classify_relevance import REASON_NO_TOPIC
+from bot.classify_topic import REASON_FAR, build_topic, list_title, topical_sections
+from bot.config import LatestConfig
+from bot.listdoc import parse_list
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NO_CONFIG = LatestConfig()
+SAMPLE = [json.loads(line) for line in
+          (FIXTURES / "relevance" / "no_config_sample.jsonl").read_text(encoding="utf-8").splitlines()]
+SMALL_LIST = """\
+# Awesome LLM Safety 🛡️
+
+## Contributing
+- Open a pull request about safety.
+
+## Jailbreak
+- [Jailbreaking Black Box Large Language Models in Twenty Queries](https://arxiv.org/abs/2310.08419)
+- [Universal and Transferable Adversarial Attacks on Aligned Language Models](https://arxiv.org/abs/2307.15043)
+
+## Backdoor
+- [Sleeper Agents: Training Deceptive LLMs that Persist Through Safety Training](https://arxiv.org/abs/2401.05566)
+
+## Latest
+<!-- LATEST_PAPERS_START -->
+| Date | Title | Authors | Abstract Summary |
+| --- | --- | --- | --- |
+| 2025-05-13 | [Quadrotor swarm planning](http://arxiv.org/abs/2505.08593v1) | A. B. | Drones. |
+<!-- LATEST_PAPERS_END -->
+"""
+
+
+@pytest.fixture(scope="module")
+def safety_list():
+    return parse_list((FIXTURES / "lists" / "isXinLiu__Awesome-MLLM-Safety.md").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("paper", SAMPLE, ids=[p["arxiv_id"] for p in SAMPLE])
+def test_labelled_papers_score_on_the_right_side_with_no_config(safety_list, paper):
+    result = score_relevance(paper["title"], paper["summary"], [], latest=NO_CONFIG, doc=safety_list)
+    assert result.relevant == (paper["label"] == "relevant"), (result.score, result.reasons)
+
+
+def test_robot_safety_scores_low_and_names_no_section(safety_list):
+    robot = next(p for p in SAMPLE if p["arxiv_id"] == "2503.19994")  # control barrier functions
+    result = score_relevance(robot["title"], robot["summary"], [], latest=NO_CONFIG, doc=safety_list)
+    assert result.score < 0.5
+    assert result.reasons[0].startswith(REASON_FAR)
+
+
+def test_reason_names_the_closest_section_and_listed_paper():
+    doc = parse_list(SMALL_LIST)
+    result = score_relevance(
+        "Many-shot jailbreaking of large language models",
+        "Long prompts jailbreak aligned LLMs and bypass their safety training.",
+        [], latest=NO_CONFIG, doc=doc)
+    assert result.relevant
+    assert result.reasons[0].startswith("close to «Jailbreak» entries: “")
+    off = score_relevance("Quadrotor swarm trajectory planning", "Drones avoid deadlocks.", [],
+                          latest=NO_CONFIG, doc=doc)
+    assert not off.relevant and off.score < 0.2
+
+
+def test_the_list_profile_skips_boilerplate_the_latest_table_and_emoji():
+    doc = parse_list(SMALL_LIST)
+    assert [s.heading for s in topical_sections(doc)] == ["Jailbreak", "Backdoor"]
+    topic = build_topic(doc)
+    assert list_title(doc).startswith("Awesome LLM Safety")
+    assert set(topic.title) == {"llm", "safet"}  # "awesome" is about lists, the emoji is no word
+    assert "quadrotor" not in topic.body and topic.papers == 3
+
+
+def test_exclusions_and_categories_still_refine_the_list_only_score():
+    doc = parse_list(SMALL_LIST)
+    title, abstract = "Jailbreak attacks on aligned LLMs", "Adversarial prompts jailbreak LLM safety."
+    plain = score_relevance(title, abstract, [], latest=NO_CONFIG, doc=doc)
+    excluded = score_relevance(title, abstract, [], latest=LatestConfig(exclude=("jailbreak",)), doc=doc)
+    off_category = score_relevance(title, abstract, ["physics.optics"],
+                                   latest=LatestConfig(categories=("cs.CL",)), doc=doc)
+    assert plain.relevant
+    assert excluded.score < plain.score and off_category.score < plain.score
+
+
+def test_without_config_or_list_everything_is_kept_and_says_why():
+    result = score_relevance("Anything", "", [], latest=NO_CONFIG)
+    assert result.score == 1.0 and result.reasons == (REASON_NO_TOPIC,)
+
+
+def test_a_list_without_headings_or_entries_scores_nothing():
+    result = score_relevance("Jailbreak attacks", "LLM safety.", [], latest=NO_CONFIG,
+                             doc=parse_list("Just a paragraph.\n"))
+    assert result.score == 0.0 and not result.relevant
