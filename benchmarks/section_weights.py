@@ -23,8 +23,10 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
+import pickle
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 from section_choice import DEFAULT_DATA, TUNING, load_case
 
@@ -119,10 +121,18 @@ def main() -> int:
     parser.add_argument("--search", action="store_true", help="coordinate search for macro top-3")
     parser.add_argument("--per-list", action="store_true", help="each list's best grid point (oracle)")
     parser.add_argument("--weights", default="", help="start from these weights: term=value,...")
+    parser.add_argument("--sweep", action="append", default=[], metavar="TERM",
+                        help="print tuning and held-out figures for each grid value of TERM")
+    parser.add_argument("--cache", type=Path, help="keep the collected terms in this pickle file")
     args = parser.parse_args()
     start = dict(BOT_WEIGHTS, **{k: float(v) for k, v in
                                  (pair.split("=") for pair in args.weights.split(",") if pair)})
-    data = {p.stem: collect(p.stem) for p in sorted(DEFAULT_DATA.glob("*.jsonl"))}
+    if args.cache and args.cache.exists():
+        data = pickle.loads(args.cache.read_bytes())  # noqa: S301 (our own file)
+    else:
+        data = {p.stem: collect(p.stem) for p in sorted(DEFAULT_DATA.glob("*.jsonl"))}
+        if args.cache:
+            args.cache.write_bytes(pickle.dumps(data))
     tuning = {n: papers for n, papers in data.items() if n in TUNING}
     held_out = {n: papers for n, papers in data.items() if n not in TUNING}
     for name, papers in data.items():
@@ -136,6 +146,9 @@ def main() -> int:
         return tuned
 
     best = show("the starting weights, macro", start)
+    for term in args.sweep:
+        for value in GRID[term]:
+            show(f"  {term} = {value}", dict(start, **{term: value}))
     if args.search:
         weights = dict(start)
         for _ in range(2):

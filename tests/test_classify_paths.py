@@ -192,3 +192,19 @@ def test_pull_body_shows_whole_paths():
                             base="main", state={})
     assert "| Awesome Safety › Attacks › Jailbreak › 2025 |" in body
     assert path_label(ATTACKS_2025, 1) == "Attacks › Jailbreak › 2025"
+
+
+def test_semantic_terms_load_the_model_from_the_wheel_and_score_meaning():
+    pytest.importorskip("wordllama")
+    from bot.classify_model import SectionExample, build_model
+    from bot.classify_semantic import embedder
+
+    assert embedder() is not None  # from the installed files: tests have no network
+    sections = [SectionExample(("Biology and Medicine",), ("Medical question answering with LLMs",
+                                                         "Clinical notes summarisation")),
+                SectionExample(("Code Generation",), ("Program synthesis from docstrings",
+                                                      "Repository-level code completion"))]
+    model = build_model(sections, {"semantic": 1.0, "semantic_nearest": 0.5})
+    centroid, nearest = model.semantic_scores("Evaluating patient diagnosis by doctors")
+    assert centroid[0] > centroid[1] and nearest[0] > nearest[1]
+    assert build_model(sections).meanings is None  # off by default: nothing is embedded
