@@ -41,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     classify_cmd = commands.add_parser("classify", help="JSON lines of papers in, section choices out")
     classify_cmd.add_argument("--readme", type=Path, required=True)
     classify_cmd.add_argument("--config", type=Path)
+    classify_cmd.add_argument("--text", action="store_true", help="readable lines instead of JSON")
     local = {"epilog": EXIT_CODES, "formatter_class": argparse.RawDescriptionHelpFormatter}
     update_cmd = commands.add_parser("update", help="run the latest-papers update once, then exit", **local)
     update_cmd.add_argument("--repo", metavar="OWNER/NAME", help="only this repository")
@@ -65,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "classify":
         from bot.classify_cli import run_classify
 
-        return run_classify(args.readme, args.config, sys.stdin, sys.stdout)
+        return run_classify(args.readme, args.config, sys.stdin, sys.stdout, text=args.text)
     if args.command == "check-config":
         return check_config(args.path)
     if args.command == "update" and args.readme:

@@ -18,7 +18,8 @@ from datetime import date
 from cachetools import LRUCache
 
 from bot.classify_authors import author_keys, authors_in_entry, writes_authors
-from bot.classify_match import match_section
+from bot.classify_groups import Topic, group_topics
+from bot.classify_match import match_section, shared_prefix
 from bot.classify_model import SectionExample, SectionModel, build_model
 from bot.classify_relevance import Relevance, score_relevance
 from bot.config import SectionHint
@@ -55,7 +56,7 @@ _NOT_PAPERS = frozenset("""talk talks presentation presentations scholar scholar
     articles blog blogs video videos tutorial tutorials course courses contributing contribution
     contributions contributors license citation citations contact acknowledgements
     acknowledgments faq todo""".split())
-_models: LRUCache[tuple[str, str], tuple[list[Section], SectionModel]] = LRUCache(
+_models: LRUCache[tuple[str, str], tuple[list[Topic], SectionModel]] = LRUCache(
     maxsize=MODEL_CACHE_SIZE)
 _models_lock = threading.Lock()
 
@@ -66,6 +67,8 @@ class SectionChoice:
     score: float  # the chosen section's share, 0..1
     candidates: tuple[tuple[Section, float], ...]  # best first, up to 5, with shares
     confident: bool
+    # Each candidate is a topic placed in its year group by the paper's date; the share is the
+    # topic's (groups of one topic never compete with each other).
 
 
 def candidate_sections(doc: ListDocument, hints: Sequence[SectionHint] = ()) -> list[Section]:
@@ -103,8 +106,9 @@ def _empty_topics(doc: ListDocument, paper_sections: Iterable[Section]) -> list[
 
 
 def section_model(doc: ListDocument, hints: Sequence[SectionHint] = ()
-                  ) -> tuple[list[Section], SectionModel] | None:
-    """The candidates and their model, built once per document text and hints (LRU-cached)."""
+                  ) -> tuple[list[Topic], SectionModel] | None:
+    """The candidate topics (sections grouped by year folded into one) and their model, built
+    once per document text and hints (LRU-cached)."""
     key = _cache_key(doc.text, hints)
     with _models_lock:
         cached = _models.get(key)
@@ -113,11 +117,12 @@ def section_model(doc: ListDocument, hints: Sequence[SectionHint] = ()
     candidates = candidate_sections(doc, hints)
     if not candidates:
         return None
-    shared = _shared_ancestors([s.path for s in candidates])
+    topics = group_topics(candidates)
+    shared = shared_prefix([t.key for t in topics])
     authors = writes_authors(candidates)
-    examples = [_example(section, _hints_for(doc, section, hints), shared, authors)
-                for section in candidates]
-    built = (candidates, build_model(examples))
+    examples = [_example(topic, [h for s in topic.sections for h in _hints_for(doc, s, hints)],
+                         shared, authors) for topic in topics]
+    built = (topics, build_model(examples))
     with _models_lock:
         _models[key] = built
     return built
@@ -142,20 +147,20 @@ def choose_section(
     built = section_model(doc, hints)
     if built is None:
         return None
-    candidates, model = built
+    topics, model = built
     scores = model.scores(title, published, author_keys(authors))
     if abstract.strip():
         extra = model.scores(abstract, None)
         scores = [s + ABSTRACT_WEIGHT * e for s, e in zip(scores, extra, strict=True)]
     shares = _softmax(scores)
-    order = sorted(range(len(candidates)), key=lambda i: -scores[i])
-    ranked = tuple((candidates[i], round(shares[i], 4)) for i in order[:MAX_CANDIDATES])
+    order = sorted(range(len(topics)), key=lambda i: -scores[i])
+    ranked = tuple((topics[i].place(published), round(shares[i], 4)) for i in order[:MAX_CANDIDATES])
     best = order[0]
     if default_section and model.text_match(title + " " + abstract) < NOTHING_MATCHED:
         fallback = match_section(doc, default_section, hints=hints)
         if fallback is not None:
             return SectionChoice(fallback, 0.0, ranked, confident=False)
-    return SectionChoice(candidates[best], ranked[0][1], ranked,
+    return SectionChoice(ranked[0][0], ranked[0][1], ranked,
                          confident=shares[best] >= CONFIDENT_SHARE)
 
 
@@ -165,24 +170,14 @@ def nearest_listed_paper(doc: ListDocument, title: str) -> tuple[str, float] | N
     return built[1].nearest_entry(title) if built is not None else None
 
 
-def _shared_ancestors(paths: Sequence[tuple[str, ...]]) -> int:
-    """How many leading headings all candidates share (the list's title, a "Papers" heading):
-    words every section has say nothing about any of them."""
-    shortest = min(len(p) for p in paths)
-    count = 0
-    while count < shortest - 1 and len({p[count] for p in paths}) == 1:
-        count += 1
-    return count
-
-
-def _example(section: Section, hints: Sequence[SectionHint], shared: int, authors: bool
+def _example(topic: Topic, hints: Sequence[SectionHint], shared: int, authors: bool
              ) -> SectionExample:
-    papers = [e for e in section.entries if e.is_paper]
+    papers = [e for e in topic.entries if e.is_paper]
     titles = tuple(e.title or e.text for e in papers)
     hint_texts = tuple(
         text for hint in hints for text in (hint.name, *hint.aliases, *hint.keywords)
     )
-    return SectionExample(headings=section.path[shared:], titles=titles, hint_texts=hint_texts,
+    return SectionExample(headings=topic.key[shared:], titles=titles, hint_texts=hint_texts,
                          linked=sum(1 for e in papers if e.arxiv_ids),
                          months=tuple(m for e in papers for m in _months(e.arxiv_ids[:1])),
                          authors=frozenset().union(*(authors_in_entry(e.text) for e in papers))

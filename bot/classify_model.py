@@ -14,7 +14,9 @@ A section's score adds up, with weights measured on real lists (benchmarks/READM
   its centroid matches any one paper weakly and needs this to compete);
 - how usual the paper's month is among the section's papers (topics come and go);
 - for lists grouped by year, the paper's year decides between year sections;
-- for lists that write authors, a section that already lists one of the paper's authors.
+- for lists that write authors, a section that already lists one of the paper's authors;
+- when `wordllama` is installed, the cosine of the paper's meaning (static word embeddings) to
+  the section's: its entries' and its own words' (`bot.classify_semantic`).
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
 from operator import add, mul
+from typing import Any
 
 from bot.classify_authors import AuthorIndex
 from bot.classify_headings import YearSpan, heading_words, year_spans
+from bot.classify_semantic import embed
 from bot.textfeatures import feature_blocks
 
 # Fusion weights and smoothing, chosen on the seven dev lists as a whole (never per list).
@@ -47,6 +51,8 @@ PARAMS: dict[str, float] = {
     "date": 0.1,
     "date_bandwidth": 6.0,
     "authors": 0.2,
+    "semantic": 0.0,
+    "semantic_nearest": 0.0,
 }
 
 
@@ -104,6 +110,9 @@ class SectionModel:
     coherence: list[float]
     authors: AuthorIndex
     params: dict[str, float] = field(default_factory=lambda: dict(PARAMS))
+    meanings: Any = None  # sections x dimensions: each section's unit mean embedding, or None
+    entry_meanings: Any = None  # entries x dimensions, in `entry_titles` order, or None
+    entry_section: Any = None  # each entry's section index (a numpy int array), or None
 
     def vector(self, text: str) -> dict[str, float]:
         return _tfidf(feature_blocks(text), self.idf, self.default_idf)
@@ -147,7 +156,27 @@ class SectionModel:
         if authors and p["authors"]:
             for i, value in enumerate(self.authors.scores(authors)):
                 totals[i] += p["authors"] * value
+        if self.meanings is not None and (p["semantic"] or p["semantic_nearest"]):
+            centroid, nearest = self.semantic_scores(text)
+            for i in range(count):
+                totals[i] += p["semantic"] * centroid[i] + p["semantic_nearest"] * nearest[i]
         return totals
+
+    def semantic_scores(self, text: str) -> tuple[list[float], list[float]]:
+        """Per section: the cosine of the text's embedding to the section's mean embedding, and
+        to its nearest entry's (0 for a section with no entries)."""
+        import numpy as np
+
+        query = embed([text])
+        if query is None:
+            zeros = [0.0] * len(self.spans)
+            return zeros, zeros
+        query = query[0]
+        centroid = (self.meanings @ query).tolist()
+        nearest = np.zeros(len(self.spans))
+        if self.entry_meanings is not None and len(self.entry_meanings):
+            np.maximum.at(nearest, self.entry_section, self.entry_meanings @ query)
+        return centroid, nearest.tolist()
 
     def _date_fit(self, published: date) -> list[float]:
         """Log-ratio of how common the paper's month is in each section vs the whole list."""
@@ -254,7 +283,32 @@ def build_model(sections: Sequence[SectionExample], params: dict[str, float] | N
         coherence=coherence,
         authors=AuthorIndex.build(s.authors for s in sections),
         params=p,
+        **_meanings(sections, p),
     )
+
+
+def _meanings(sections: Sequence[SectionExample], p: dict[str, float]) -> dict[str, Any]:
+    """Embeddings of the entries and of each section (its entries, its headings and hints
+    weighted as in the centroid), when the semantic terms are on and the model is installed."""
+    if not (p["semantic"] or p["semantic_nearest"]):
+        return {}
+    import numpy as np
+
+    own = [" ".join(heading_words(h) for h in s.headings) for s in sections]
+    titles = [t for s in sections for t in s.titles]
+    vectors = embed(titles + own + [h for s in sections for h in s.hint_texts])
+    if vectors is None:
+        return {}
+    entries, rest = vectors[: len(titles)], vectors[len(titles):]
+    owner = np.repeat(np.arange(len(sections)), [len(s.titles) for s in sections])
+    meanings = np.zeros((len(sections), vectors.shape[1]), dtype=np.float64)
+    np.add.at(meanings, owner, entries)
+    meanings += p["heading_weight"] * rest[: len(sections)]
+    hint_owner = np.repeat(np.arange(len(sections)), [len(s.hint_texts) for s in sections])
+    np.add.at(meanings, hint_owner, p["hint_weight"] * rest[len(sections):])
+    norms = np.linalg.norm(meanings, axis=1, keepdims=True)
+    meanings /= np.where(norms > 0, norms, 1.0)
+    return {"meanings": meanings, "entry_meanings": entries, "entry_section": owner}
 
 
 def _add_into(total: dict[str, float], vector: dict[str, float], weight: float = 1.0) -> None:

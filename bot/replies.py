@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.additions import Outcome, Pending
+from bot.classify_groups import group_headings, topic_key
+from bot.classify_match import path_label, paths_named, shared_prefix
 from bot.render import escape_inline, escape_table_cell
 
 ADDITIONS_BRANCH = "paperbot/additions"
@@ -31,6 +33,7 @@ OUTCOME_TEXT = {
     "not_found": "not found on arXiv",
     "invalid": "invalid reference",
     "unknown_section": "no section matches «{section}»",
+    "ambiguous_section": "«{section}» names several sections: {candidates}; write more of the path",
     "no_sections": "the list has no section with paper entries to add it to",
     "pending_limit": "not added: the pull request is full",
     "not_understood": NOT_UNDERSTOOD,
@@ -38,7 +41,8 @@ OUTCOME_TEXT = {
 LOW_CONFIDENCE = " (low confidence: please check the section)"
 PR_LINK = "Pull request: {url}"
 NOTHING_CHANGED = "Nothing to change in the list."
-SECTIONS_AVAILABLE = "Sections you can name with `to <section>`: {sections}."
+SECTIONS_AVAILABLE = ("Sections you can name with `to <section>` (a path or its last headings, "
+                      "such as `to Attacks › Jailbreak`): {sections}.")
 TOO_MANY_PAPERS = "Only the first {limit} papers of this comment were considered (the limit per command)."
 PENDING_LIMIT = "The pull request already holds {limit} papers, the most it may; merge it first."
 PR_INTRO = (
@@ -60,17 +64,23 @@ def has_reply_marker(body: str, key: str) -> bool:
 
 
 def render_reply(outcomes: Sequence[Outcome], *, pull_url: str | None, blob_url: str,
-                 sections: Sequence[str], notes: Sequence[str] = ()) -> str:
+                 sections: Sequence[Sequence[str] | str], notes: Sequence[str] = ()) -> str:
+    """`sections`: the paths of the list's paper sections (a plain heading counts as a path of
+    one); sections are shown as paths without the headings they all share."""
+    paths = [(s,) if isinstance(s, str) else tuple(s) for s in sections]
+    shared = shared_prefix(paths)
     rows = ["| Paper | Outcome |", "| --- | --- |"]
     for outcome in outcomes:
-        rows.append(f"| {_paper_cell(outcome)} | {_outcome_text(outcome, blob_url)} |")
+        rows.append(f"| {_paper_cell(outcome)} | {_outcome_text(outcome, blob_url, paths, shared)} |")
     parts = ["\n".join(rows)]
     parts.extend(notes)
-    if any(o.kind == "unknown_section" for o in outcomes) and sections:
+    if any(o.kind == "unknown_section" for o in outcomes) and paths:
+        groups = group_headings(paths)
+        topics = dict.fromkeys(topic_key(p, groups) for p in paths)
         parts.append(SECTIONS_AVAILABLE.format(
-            sections=", ".join(f"«{escape_inline(s)}»" for s in sections)))
+            sections=", ".join(f"«{escape_inline(path_label(t, shared))}»" for t in topics)))
     if any(o.kind == "added" and o.candidates for o in outcomes):
-        parts.append(_candidates_details(outcomes))
+        parts.append(_candidates_details(outcomes, shared))
     parts.append(PR_LINK.format(url=pull_url) if pull_url else NOTHING_CHANGED)
     return "\n\n".join(parts)
 
@@ -86,23 +96,38 @@ def _paper_cell(outcome: Outcome) -> str:
     return link
 
 
-def _outcome_text(outcome: Outcome, blob_url: str) -> str:
-    section = outcome.section.heading if outcome.section else (outcome.request.section or "")
-    section = escape_table_cell(section)
-    text = OUTCOME_TEXT[outcome.kind].format(
-        section=section, line=outcome.line, url=f"{blob_url}#L{outcome.line}",
-        reason=escape_table_cell(outcome.reason))
-    if outcome.kind == "added" and not outcome.confident:
+def _outcome_text(outcome: Outcome, blob_url: str, paths: Sequence[tuple[str, ...]],
+                  shared: int) -> str:
+    kind = outcome.kind
+    candidates = ""
+    if outcome.section:
+        section = path_label(outcome.section.path, _shared_for(outcome.section.path, paths, shared))
+    else:
+        section = outcome.request.section or ""
+    if kind == "unknown_section" and len(named := paths_named(paths, section)) > 1:
+        kind = "ambiguous_section"
+        candidates = ", ".join(f"«{escape_table_cell(escape_inline(path_label(p, shared)))}»"
+                               for p in named)
+    text = OUTCOME_TEXT[kind].format(section=escape_table_cell(section), candidates=candidates,
+                                     line=outcome.line, url=f"{blob_url}#L{outcome.line}",
+                                     reason=escape_table_cell(outcome.reason))
+    if kind == "added" and not outcome.confident:
         text += LOW_CONFIDENCE
     return text
 
 
-def _candidates_details(outcomes: Sequence[Outcome]) -> str:
+def _shared_for(path: Sequence[str], paths: Sequence[tuple[str, ...]], shared: int) -> int:
+    """`shared` when `path` starts with the headings all sections share, else 0 (a section the
+    list did not hold papers in yet)."""
+    return shared if paths and tuple(path[:shared]) == paths[0][:shared] else 0
+
+
+def _candidates_details(outcomes: Sequence[Outcome], shared: int) -> str:
     lines = ["<details><summary>Why these sections</summary>", ""]
     for outcome in outcomes:
         if outcome.kind != "added" or not outcome.candidates or not outcome.paper:
             continue
-        scores = ", ".join(f"«{escape_inline(s.heading)}» {score:.2f}"
+        scores = ", ".join(f"«{escape_inline(path_label(s.path, shared))}» {score:.2f}"
                            for s, score in outcome.candidates[:3])
         lines.append(f"- {outcome.paper.arxiv_id}: {scores}")
     lines += ["", "</details>"]
@@ -113,7 +138,7 @@ def render_pull_body(pending: Sequence[Pending], *, base: str, state: dict[str, 
     lines = [PR_INTRO.format(base=base), "| Paper | Section | Requested by |", "| --- | --- | --- |"]
     for item in pending:
         title = escape_table_cell(_short(item.title, 100)) if item.title else ""
-        section = escape_table_cell(" › ".join(item.section_path[-2:]))
+        section = escape_table_cell(path_label(item.section_path))
         lines.append(f"| [{item.arxiv_id}](https://arxiv.org/abs/{item.arxiv_id}) {title} "
                      f"| {section} | @{item.requested_by} in #{item.issue} |")
     closes = sorted({item.issue for item in pending if item.issue != state.get("pull")})

@@ -172,7 +172,7 @@ async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSo
         pull_url = await write_additions(repo, config, snap, current, change, papers)
     elif await _already_answered(repo, source):
         return None  # nothing changed and this comment has its answer: a redelivery
-    sections = [s.heading for s in doc.paper_sections()]
+    sections = [s.path for s in doc.paper_sections()]
     return render_reply(outcomes, pull_url=pull_url, sections=sections, notes=notes,
                         blob_url=repo.blob_url(snap.base_sha, config.file)) if outcomes or notes else None
 

@@ -27,7 +27,8 @@ async def test_added_entry_looks_like_its_neighbours(bot, fake_github, fake_arxi
                          "We steer reasoning models. It works.", ["Ada Lovelace", "Alan Turing", "Grace Hopper"],
                          "2025-11-06", ["cs.CL"], comment="Accepted at ICLR 2026")
     issue = fake_github.add_issue(repo, "add")
-    await bot.comment(repo, issue, f'/add arXiv:{NEW_ID} to "{section.heading}"')
+    # by its path: a heading alone may be ambiguous ("Privacy" under Vulnerabilities and Defenses)
+    await bot.comment(repo, issue, f'/add arXiv:{NEW_ID} to "{" › ".join(section.path)}"')
 
     after = fake_github.file(repo, "README.md", ADDITIONS_BRANCH)
     assert after is not None, bot.replies(repo, issue)
