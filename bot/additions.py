@@ -11,15 +11,17 @@ from dataclasses import dataclass
 
 from bot.classify import choose_section, match_section
 from bot.config import Config
+from bot.identity import listed_lines, paper_keys, request_keys, styled_for
 from bot.listdoc import ListDocument, Section, insert_entries, parse_list
-from bot.papers import ArxivRef, Paper
+from bot.papers import Paper
+from bot.refs import PaperRef, ref_from_key, ref_key
 
 
 @dataclass(frozen=True)
 class Pending:
     """A paper waiting in the rolling pull request."""
 
-    arxiv_id: str
+    arxiv_id: str  # its key: the arXiv id, or `doi:…`, `acl:…`, `openreview:…` (bot.refs)
     section_path: tuple[str, ...]
     requested_by: str
     issue: int
@@ -29,7 +31,7 @@ class Pending:
 @dataclass(frozen=True)
 class AddRequest:
     raw: str  # what the user typed
-    ref: ArxivRef | None  # None when `raw` is not an arXiv id
+    ref: PaperRef | None  # None when `raw` is not a paper reference
     section: str | None = None  # `to <section>`
     error: str = ""
 
@@ -45,41 +47,49 @@ class Outcome:
     line: int | None = None
     candidates: tuple[tuple[Section, float], ...] = ()
     confident: bool = True
+    source: str = ""  # "unavailable": the reply line naming the source that did not answer
 
 
 def plan_additions(
     doc: ListDocument,
     requests: Sequence[AddRequest],
-    papers: Mapping[ArxivRef, Paper | None],
+    papers: Mapping[PaperRef, Paper | None],
     pending: Sequence[Pending],
     *,
     config: Config,
     requested_by: str,
     issue: int,
+    unavailable: Mapping[PaperRef, str] | None = None,
 ) -> tuple[list[Pending], list[Outcome]]:
-    """Decide each request; returns the papers to add to the pending list and one outcome per request."""
+    """Decide each request; returns the papers to add to the pending list and one outcome per request.
+    `unavailable` holds the refs whose metadata source did not answer, with the reply line."""
     pending_ids = {item.arxiv_id for item in pending}
+    pending_ids |= {key for item in pending if (paper := papers.get(ref_from_key(item.arxiv_id)))
+                    for key in paper_keys(paper)}
     added: list[Pending] = []
     outcomes: list[Outcome] = []
     for request in requests:
-        outcome = _decide(doc, request, papers, pending_ids, config)
+        outcome = _decide(doc, request, papers, pending_ids, config, unavailable or {})
         outcomes.append(outcome)
-        if outcome.kind == "added" and outcome.paper and outcome.section:
-            pending_ids.add(outcome.paper.arxiv_id)
-            added.append(Pending(outcome.paper.arxiv_id, outcome.section.path, requested_by, issue,
+        if outcome.kind == "added" and outcome.paper and outcome.section and request.ref:
+            pending_ids |= request_keys(request.ref, outcome.paper)
+            added.append(Pending(ref_key(request.ref), outcome.section.path, requested_by, issue,
                                  outcome.paper.title))
     return added, outcomes
 
 
-def _decide(doc: ListDocument, request: AddRequest, papers: Mapping[ArxivRef, Paper | None],
-            pending_ids: set[str], config: Config) -> Outcome:
+def _decide(doc: ListDocument, request: AddRequest, papers: Mapping[PaperRef, Paper | None],
+            pending_ids: set[str], config: Config, unavailable: Mapping[PaperRef, str]) -> Outcome:
     if request.ref is None:
         return Outcome(request, "invalid")
-    if lines := doc.find_paper(request.ref.arxiv_id):
-        return Outcome(request, "listed", papers.get(request.ref), line=lines[0])
-    if request.ref.arxiv_id in pending_ids:
-        return Outcome(request, "pending", papers.get(request.ref))
     paper = papers.get(request.ref)
+    keys = request_keys(request.ref, paper)
+    if lines := listed_lines(doc, keys, paper.title if paper else ""):
+        return Outcome(request, "listed", paper, line=lines[0])
+    if keys & pending_ids:
+        return Outcome(request, "pending", paper)
+    if request.ref in unavailable:
+        return Outcome(request, "unavailable", source=unavailable[request.ref])
     if paper is None:
         return Outcome(request, "not_found")
     if request.section:
@@ -103,7 +113,7 @@ def render_additions(base_text: str, pending: Sequence[Pending],
     placements: list[tuple[Section, Paper]] = []
     for item in pending:
         paper = papers.get(item.arxiv_id)
-        if paper is None or doc.find_paper(item.arxiv_id):
+        if paper is None or listed_lines(doc, request_keys(ref_from_key(item.arxiv_id), paper), paper.title):
             continue
         section = find_section(doc, item.section_path)
         if section is None:  # the section was renamed or removed on the default branch since
@@ -112,7 +122,7 @@ def render_additions(base_text: str, pending: Sequence[Pending],
                                     default_section=config.default_section)
             section = choice.section if choice else None
         if section is not None:
-            placements.append((section, paper))
+            placements.append((section, styled_for(paper, section)))
     return insert_entries(doc, placements) if placements else base_text
 
 
