@@ -81,7 +81,7 @@ def parse_any_ref(text: str) -> PaperRef:
         if _looks_like_arxiv(candidate):
             raise  # "no such month in arXiv id" says more than "not a reference"
         error = arxiv_error
-    if match := _DOI_FORMS.match(candidate):
+    if match := _DOI_FORMS.match(unquote(candidate) if "doi.org/" in candidate.lower() else candidate):
         return ScholarRef("doi", normalise_doi(match["doi"]))
     if match := _ACL_FORMS.match(candidate):
         return ScholarRef("acl", normalise_acl_id(match["acl"]))
