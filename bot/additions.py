@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 
 from bot.classify import choose_section, match_section
 from bot.config import Config
+from bot.identity import listed_lines, paper_keys, request_keys, styled_for
 from bot.listdoc import ListDocument, Section, parse_list
-from bot.papers import ArxivRef, Paper
+from bot.papers import Paper
+from bot.refs import PaperRef, ref_from_key, ref_key
 from bot.write_guard import insert_checked
 
 log = logging.getLogger(__name__)
@@ -23,7 +25,7 @@ log = logging.getLogger(__name__)
 class Pending:
     """A paper waiting in the rolling pull request."""
 
-    arxiv_id: str
+    arxiv_id: str  # its key: the arXiv id, or `doi:…`, `acl:…`, `openreview:…` (bot.refs)
     section_path: tuple[str, ...]
     requested_by: str
     issue: int
@@ -33,7 +35,7 @@ class Pending:
 @dataclass(frozen=True)
 class AddRequest:
     raw: str  # what the user typed
-    ref: ArxivRef | None  # None when `raw` is not an arXiv id
+    ref: PaperRef | None  # None when `raw` is not a paper reference
     section: str | None = None  # `to <section>`
     error: str = ""
 
@@ -50,6 +52,7 @@ class Outcome:
     candidates: tuple[tuple[Section, float], ...] = ()
     confident: bool = True
     reason: str = ""  # "not_understood": why the write guard refused the edit
+    source: str = ""  # "unavailable": the reply line naming the source that did not answer
 
 
 @dataclass(frozen=True)
@@ -57,42 +60,49 @@ class Rendered:
     """The list with the pending papers written in, and the papers the write guard kept out."""
 
     text: str
-    refused: dict[str, str] = field(default_factory=dict)  # arXiv id -> the guard's reason
+    refused: dict[str, str] = field(default_factory=dict)  # paper key -> the guard's reason
 
 
 def plan_additions(
     doc: ListDocument,
     requests: Sequence[AddRequest],
-    papers: Mapping[ArxivRef, Paper | None],
+    papers: Mapping[PaperRef, Paper | None],
     pending: Sequence[Pending],
     *,
     config: Config,
     requested_by: str,
     issue: int,
+    unavailable: Mapping[PaperRef, str] | None = None,
 ) -> tuple[list[Pending], list[Outcome]]:
-    """Decide each request; returns the papers to add to the pending list and one outcome per request."""
+    """Decide each request; returns the papers to add to the pending list and one outcome per request.
+    `unavailable` holds the refs whose metadata source did not answer, with the reply line."""
     pending_ids = {item.arxiv_id for item in pending}
+    pending_ids |= {key for item in pending if (paper := papers.get(ref_from_key(item.arxiv_id)))
+                    for key in paper_keys(paper)}
     added: list[Pending] = []
     outcomes: list[Outcome] = []
     for request in requests:
-        outcome = _decide(doc, request, papers, pending_ids, config)
+        outcome = _decide(doc, request, papers, pending_ids, config, unavailable or {})
         outcomes.append(outcome)
-        if outcome.kind == "added" and outcome.paper and outcome.section:
-            pending_ids.add(outcome.paper.arxiv_id)
-            added.append(Pending(outcome.paper.arxiv_id, outcome.section.path, requested_by, issue,
+        if outcome.kind == "added" and outcome.paper and outcome.section and request.ref:
+            pending_ids |= request_keys(request.ref, outcome.paper)
+            added.append(Pending(ref_key(request.ref), outcome.section.path, requested_by, issue,
                                  outcome.paper.title))
     return added, outcomes
 
 
-def _decide(doc: ListDocument, request: AddRequest, papers: Mapping[ArxivRef, Paper | None],
-            pending_ids: set[str], config: Config) -> Outcome:
+def _decide(doc: ListDocument, request: AddRequest, papers: Mapping[PaperRef, Paper | None],
+            pending_ids: set[str], config: Config, unavailable: Mapping[PaperRef, str]) -> Outcome:
     if request.ref is None:
         return Outcome(request, "invalid")
-    if lines := doc.find_paper(request.ref.arxiv_id):
-        return Outcome(request, "listed", papers.get(request.ref), line=lines[0])
-    if request.ref.arxiv_id in pending_ids:
-        return Outcome(request, "pending", papers.get(request.ref))
     paper = papers.get(request.ref)
+    keys = request_keys(request.ref, paper)
+    if lines := listed_lines(doc, keys, paper.title if paper else ""):
+        return Outcome(request, "listed", paper, line=lines[0])
+    if keys & pending_ids:
+        return Outcome(request, "pending", paper)
+    if request.ref in unavailable:
+        return Outcome(request, "unavailable", source=unavailable[request.ref])
     if paper is None:
         return Outcome(request, "not_found")
     if request.section:
@@ -112,7 +122,7 @@ def _decide(doc: ListDocument, request: AddRequest, papers: Mapping[ArxivRef, Pa
 def _guarded(doc: ListDocument, outcome: Outcome) -> Outcome:
     """The outcome, or "not_understood" when the write guard refuses the entry the bot would write."""
     assert outcome.paper is not None and outcome.section is not None
-    _, verdict = insert_checked(doc, outcome.section, outcome.paper)
+    _, verdict = insert_checked(doc, outcome.section, styled_for(outcome.paper, outcome.section))
     if verdict.ok:
         return outcome
     log.warning("write guard refused %s in %s: %s", outcome.paper.arxiv_id,
@@ -133,12 +143,12 @@ def render_checked(base_text: str, pending: Sequence[Pending],
     """`render_additions`, telling which papers the write guard kept out and why. Papers are written
     one at a time, oldest first, each edit checked on its own, so one refusal costs only that paper."""
     items = [(paper, item) for item in pending if (paper := papers.get(item.arxiv_id)) is not None]
-    items.sort(key=lambda pair: (pair[0].published, pair[0].arxiv_id))
+    items.sort(key=lambda pair: (pair[0].published, pair[1].arxiv_id))
     text = base_text
     refused: dict[str, str] = {}
     for paper, item in items:
         doc = parse_list(text)
-        if doc.find_paper(item.arxiv_id):
+        if listed_lines(doc, request_keys(ref_from_key(item.arxiv_id), paper), paper.title):
             continue
         section = find_section(doc, item.section_path)
         if section is None:  # the section was renamed or removed on the default branch since
@@ -148,13 +158,13 @@ def render_checked(base_text: str, pending: Sequence[Pending],
             section = choice.section if choice else None
         if section is None:
             continue
-        after, verdict = insert_checked(doc, section, paper)
+        after, verdict = insert_checked(doc, section, styled_for(paper, section))
         if verdict.ok:
             text = after
         else:
-            log.warning("write guard refused %s in %s: %s", paper.arxiv_id, " > ".join(section.path),
+            log.warning("write guard refused %s in %s: %s", item.arxiv_id, " > ".join(section.path),
                         verdict.reason)
-            refused[paper.arxiv_id] = verdict.reason
+            refused[item.arxiv_id] = verdict.reason
     return Rendered(text, refused)
 
 

@@ -30,6 +30,7 @@ from bot.github import GitHubApp
 from bot.jobqueue import JobQueue, QueueLimits
 from bot.logs import delivery_id
 from bot.scheduler import periodic_updates
+from bot.scholarly import ScholarlyClient
 from bot.settings import Settings
 from handlers.commands import might_hold_command
 
@@ -194,12 +195,13 @@ def signature_valid(secret: str, body: bytes, header: str) -> bool:
 
 @asynccontextmanager
 async def open_context(settings: Settings) -> AsyncIterator[Context]:
-    """The shared clients: one HTTP session, the app's tokens, the arXiv gate."""
+    """The shared clients: one HTTP session, the app's tokens, the arXiv gate, the scholarly sources."""
     timeout = aiohttp.ClientTimeout(total=30, connect=10)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         github = GitHubApp(session, app_id=settings.app_id, private_key=settings.private_key,
                            base_url=settings.github_api_url)
-        yield Context(settings, github, ArxivClient.from_settings(settings))
+        yield Context(settings, github, ArxivClient.from_settings(settings),
+                      ScholarlyClient(session, settings))
 
 
 def _clients(settings: Settings, router: Router) -> Callable[[web.Application], AsyncIterator[None]]:

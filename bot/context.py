@@ -15,6 +15,7 @@ from cachetools import LRUCache
 
 from bot.arxiv_client import ArxivClient
 from bot.github import GitHubApp, Repository
+from bot.scholarly import ScholarlyClient
 from bot.settings import Settings
 
 # The keys the running task (and the tasks it starts) already holds through `serialised`.
@@ -26,6 +27,7 @@ class Context:
     settings: Settings
     github: GitHubApp
     arxiv: ArxivClient
+    scholarly: ScholarlyClient | None = None  # DOIs, ACL Anthology, OpenReview (None: not offered)
     # One lock per repository: commands for one repository run one after another, so twenty
     # `/add`s arriving together all land in the same rolling pull request.
     # Weak values: a lock lives exactly as long as someone holds or awaits it.

@@ -27,6 +27,7 @@ from bot.latest_table import (
     with_newline,
 )
 from bot.papers import Paper, find_arxiv_ids
+from bot.refs import identity_keys_in
 from bot.render import escape_table_cell
 from bot.summary import summarize
 
@@ -189,7 +190,9 @@ def merge_rows(
 
 def listed_ids(*texts: str) -> set[str]:
     """Every arXiv id (without version) linked or named in any of `texts`."""
-    return {arxiv_id for text in texts for arxiv_id in find_arxiv_ids(text)}
+    # DOI / Anthology / OpenReview keys too: a candidate listed by its venue link is known (bot.refs)
+    return {arxiv_id for text in texts for arxiv_id in find_arxiv_ids(text)} | {
+        key for text in texts for key in identity_keys_in(text)}
 
 
 def _occurrences(text: str, marker: str) -> list[int]:

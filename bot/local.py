@@ -1,7 +1,7 @@
 """Local mode: `/add` and the latest-papers update on a checkout, through the bot's own code.
 
-Only arXiv is contacted (in a short event loop of its own); no GitHub App is
-needed. A CI job (see examples/workflows/) runs this and
+Only arXiv (and, for DOIs and venue links, the scholarly sources) is contacted, in a short event
+loop of its own; no GitHub App is needed. A CI job (see examples/workflows/) runs this and
 opens the pull request with its own token.
 """
 
@@ -13,13 +13,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import aiohttp
+
 from bot.additions import AddRequest, plan_additions, render_additions
 from bot.arxiv_client import ArxivClient, SearchQuery
 from bot.config import LatestConfig, parse_config
+from bot.identity import listed_lines, request_keys
 from bot.latest import find_block, listed_ids
 from bot.listdoc import parse_list
-from bot.papers import InvalidRef, parse_ref
-from bot.replies import OUTCOME_TEXT
+from bot.lookup import Lookup, look_up
+from bot.papers import InvalidRef
+from bot.refs import PaperRef, parse_any_ref, ref_key
+from bot.replies import LOOKED_UP_ON, OUTCOME_TEXT
+from bot.scholarly import ScholarlyClient
 from bot.settings import Settings
 from bot.updates import dated_query, default_query, plan_update
 
@@ -54,15 +60,15 @@ def add_locally(refs: Sequence[str], readme: Path, *, settings: Settings,
     requests = []
     for raw in refs:
         try:
-            requests.append(AddRequest(raw, parse_ref(raw), section))
+            requests.append(AddRequest(raw, parse_any_ref(raw), section))
         except InvalidRef as exc:
             requests.append(AddRequest(raw, None, section, str(exc)))
     doc = parse_list(text)
-    wanted = [r.ref for r in requests if r.ref and not doc.find_paper(r.ref.arxiv_id)]
-    fetched = asyncio.run(ArxivClient.from_settings(settings).fetch(wanted)) if wanted else {}
-    added, outcomes = plan_additions(doc, requests, fetched, [], config=config,
-                                     requested_by=LOCAL_USER, issue=0)
-    papers = {p.arxiv_id: p for p in fetched.values() if p is not None}
+    wanted = [r.ref for r in requests if r.ref and not listed_lines(doc, request_keys(r.ref, None))]
+    fetched = asyncio.run(_look_up(settings, wanted)) if wanted else Lookup()
+    added, outcomes = plan_additions(doc, requests, fetched.papers, [], config=config,
+                                     requested_by=LOCAL_USER, issue=0, unavailable=fetched.unavailable)
+    papers = {ref_key(ref): p for ref, p in fetched.papers.items() if p is not None}
     new_text = render_additions(text, added, papers, config) if added else text
     if new_text != text:
         readme.write_bytes(new_text.encode("utf-8"))
@@ -70,10 +76,17 @@ def add_locally(refs: Sequence[str], readme: Path, *, settings: Settings,
     for outcome in outcomes:
         where = outcome.section.heading if outcome.section else (outcome.request.section or "")
         words = OUTCOME_WORDS.get(outcome.kind, outcome.kind.replace("_", " "))
-        lines.append(f"{outcome.request.raw}: "
-                     + words.format(section=where, line=outcome.line, reason=outcome.reason))
+        kind = getattr(outcome.request.ref, "kind", "arxiv")
+        text = words.format(section=where, line=outcome.line, source=outcome.source, where=LOOKED_UP_ON[kind],
+                            reason=outcome.reason)
+        lines.append(f"{outcome.request.raw}: {text}")
     not_done = [line for line, outcome in zip(lines, outcomes, strict=True) if outcome.kind not in DONE]
-    return LocalResult(new_text != text, lines, problems, not_done)
+    return LocalResult(new_text != text, lines + fetched.notes, problems, not_done)
+
+
+async def _look_up(settings: Settings, refs: Sequence[PaperRef]) -> Lookup:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60, connect=10)) as session:
+        return await look_up(ArxivClient.from_settings(settings), ScholarlyClient(session, settings), refs)
 
 
 def update_locally(readme: Path, *, settings: Settings, archive: Path | None = None,

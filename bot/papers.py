@@ -96,7 +96,7 @@ def find_arxiv_ids(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Paper:
-    """Metadata of one arXiv paper, as the arXiv API reports it (plain text, not yet escaped)."""
+    """Metadata of one paper, as arXiv (or a scholarly index) reports it (plain text, not yet escaped)."""
 
     arxiv_id: str  # without version, e.g. "2502.05206" or "hep-th/9901001"
     version: int
@@ -111,6 +111,11 @@ class Paper:
     journal_ref: str = ""
     doi: str = ""
     links: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # Papers known beyond arXiv (bot.scholarly): `arxiv_id` is "" when there is no arXiv version.
+    venue: str = ""  # where it was published, e.g. "NAACL 2021", "Nature Machine Intelligence"
+    acl_id: str = ""
+    openreview_id: str = ""
+    link: str = ""  # the page an entry links instead of arXiv's (set per section by bot.identity)
 
     @property
     def abs_url(self) -> str:

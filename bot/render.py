@@ -125,8 +125,8 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
         escape = _ESCAPERS.get(arg, escape_inline)
         if name == "title":
             return escape(paper.title)
-        if name == "url":
-            return fmt.url_form.format(id=paper.arxiv_id, v=f"v{paper.version}")
+        if name == "url":  # `link`: a paper the section links by DOI or venue page (bot.identity)
+            return paper.link or fmt.url_form.format(id=paper.arxiv_id, v=f"v{paper.version}")
         if name == "date":
             return format_date(paper, arg)
         if name == "authors":
@@ -173,6 +173,8 @@ def format_authors(authors: tuple[str, ...], style: AuthorStyle) -> str:
 
 def venue_of(paper: Paper, *, with_year: bool) -> str:
     """The venue arXiv metadata names as accepted or published ("" when it names none)."""
+    if paper.venue:  # known from a scholarly index (bot.scholarly): "NAACL 2021"
+        return paper.venue if with_year else re.sub(r"\s+(?:19|20)\d{2}$", "", paper.venue)
     found = [(paper.journal_ref, m[0]) for m in _VENUE_NAME.finditer(paper.journal_ref)]
     found += [(paper.comment, m["venue"]) for m in _ACCEPTED.finditer(paper.comment)]
     for text, name in found:

@@ -15,6 +15,7 @@ from typing import Any
 from bot.additions import Outcome, Pending
 from bot.classify_groups import group_headings, topic_key
 from bot.classify_match import path_label, paths_named, shared_prefix
+from bot.refs import ScholarRef, key_url
 from bot.render import escape_inline, escape_table_cell
 
 ADDITIONS_BRANCH = "paperbot/additions"
@@ -30,7 +31,8 @@ OUTCOME_TEXT = {
     "added": "added to «{section}»",
     "pending": "already proposed in the pull request",
     "listed": "already listed at [line {line}]({url})",
-    "not_found": "not found on arXiv",
+    "not_found": "not found on {where}",
+    "unavailable": "{source}",
     "invalid": "invalid reference",
     "unknown_section": "no section matches «{section}»",
     "ambiguous_section": "«{section}» names several sections: {candidates}; write more of the path",
@@ -52,6 +54,9 @@ PR_INTRO = (
 REMOVED = "Removed {ref} from the pull request."
 NOT_PENDING = "{ref} is not in the pending pull request."
 NO_PULL = "There is no open paperbot pull request."
+# Where a reference of each kind was looked up, for "not found on …".
+LOOKED_UP_ON = {"arxiv": "arXiv", "doi": "Crossref or OpenAlex", "acl": "the ACL Anthology",
+                "openreview": "OpenReview", "s2": "Semantic Scholar", "openalex": "OpenAlex"}
 
 
 def reply_marker(key: str) -> str:
@@ -90,7 +95,10 @@ def _paper_cell(outcome: Outcome) -> str:
     if ref is None:
         raw = " ".join(outcome.request.raw[:60].replace("`", "").split()).replace("|", "\\|")
         return f"`{raw}`"
-    link = f"[{ref.versioned}](https://arxiv.org/abs/{ref.versioned})"
+    if isinstance(ref, ScholarRef):
+        link = f"[{escape_table_cell(ref.key)}]({ref.url.replace(')', '%29')})"
+    else:
+        link = f"[{ref.versioned}](https://arxiv.org/abs/{ref.versioned})"
     if outcome.paper:
         return f"{link} {escape_table_cell(_short(outcome.paper.title, 90))}"
     return link
@@ -108,9 +116,11 @@ def _outcome_text(outcome: Outcome, blob_url: str, paths: Sequence[tuple[str, ..
         kind = "ambiguous_section"
         candidates = ", ".join(f"«{escape_table_cell(escape_inline(path_label(p, shared)))}»"
                                for p in named)
+    ref = outcome.request.ref
     text = OUTCOME_TEXT[kind].format(section=escape_table_cell(section), candidates=candidates,
                                      line=outcome.line, url=f"{blob_url}#L{outcome.line}",
-                                     reason=escape_table_cell(outcome.reason))
+                                     reason=escape_table_cell(outcome.reason), source=outcome.source,
+                                     where=LOOKED_UP_ON[ref.kind if isinstance(ref, ScholarRef) else "arxiv"])
     if kind == "added" and not outcome.confident:
         text += LOW_CONFIDENCE
     return text
@@ -129,7 +139,9 @@ def _candidates_details(outcomes: Sequence[Outcome], shared: int) -> str:
             continue
         scores = ", ".join(f"«{escape_inline(path_label(s.path, shared))}» {score:.2f}"
                            for s, score in outcome.candidates[:3])
-        lines.append(f"- {outcome.paper.arxiv_id}: {scores}")
+        ref = outcome.request.ref
+        name = ref.key if isinstance(ref, ScholarRef) else outcome.paper.arxiv_id
+        lines.append(f"- {escape_inline(name)}: {scores}")
     lines += ["", "</details>"]
     return "\n".join(lines)
 
@@ -139,7 +151,8 @@ def render_pull_body(pending: Sequence[Pending], *, base: str, state: dict[str, 
     for item in pending:
         title = escape_table_cell(_short(item.title, 100)) if item.title else ""
         section = escape_table_cell(path_label(item.section_path))
-        lines.append(f"| [{item.arxiv_id}](https://arxiv.org/abs/{item.arxiv_id}) {title} "
+        link = f"[{escape_table_cell(item.arxiv_id)}]({key_url(item.arxiv_id).replace(')', '%29')})"
+        lines.append(f"| {link} {title} "
                      f"| {section} | @{item.requested_by} in #{item.issue} |")
     closes = sorted({item.issue for item in pending if item.issue != state.get("pull")})
     if closes:

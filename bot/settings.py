@@ -21,6 +21,11 @@ from bot.config import parse_duration
 
 DEFAULT_GITHUB_API_URL = "https://api.github.com"
 DEFAULT_ARXIV_API_URL = "https://export.arxiv.org/api/query"
+DEFAULT_CROSSREF_API_URL = "https://api.crossref.org"
+DEFAULT_OPENALEX_API_URL = "https://api.openalex.org"
+DEFAULT_SEMANTIC_SCHOLAR_API_URL = "https://api.semanticscholar.org"
+DEFAULT_OPENREVIEW_API_URL = "https://api2.openreview.net"
+DEFAULT_ACL_ANTHOLOGY_URL = "https://aclanthology.org"
 CANNOT_START = "paperbot cannot start: "
 MISSING = "missing: {names}"
 UNUSABLE = "{name} must be {expected}, got {found}"
@@ -61,6 +66,25 @@ class Settings(BaseModel):
                                       description=_SECONDS)
     arxiv_timeout: float = Field(30.0, alias="ARXIV_TIMEOUT", gt=0, allow_inf_nan=False,
                                  description="a finite number of seconds, more than 0")
+    # Metadata beyond arXiv (DOIs, ACL Anthology, OpenReview): see bot.scholarly.
+    crossref_api_url: str = Field(DEFAULT_CROSSREF_API_URL, alias="CROSSREF_API_URL",
+                                  description="an http:// or https:// URL")
+    openalex_api_url: str = Field(DEFAULT_OPENALEX_API_URL, alias="OPENALEX_API_URL",
+                                  description="an http:// or https:// URL")
+    semantic_scholar_api_url: str = Field(DEFAULT_SEMANTIC_SCHOLAR_API_URL, alias="SEMANTIC_SCHOLAR_API_URL",
+                                          description="an http:// or https:// URL")
+    openreview_api_url: str = Field(DEFAULT_OPENREVIEW_API_URL, alias="OPENREVIEW_API_URL",
+                                    description="an http:// or https:// URL")
+    acl_anthology_url: str = Field(DEFAULT_ACL_ANTHOLOGY_URL, alias="ACL_ANTHOLOGY_URL",
+                                   description="an http:// or https:// URL")
+    # Crossref and OpenAlex serve requests that carry a contact address from their "polite pool".
+    contact_email: str = Field("", alias="CONTACT_EMAIL", pattern=r"^$|^[^@\s]+@[^@\s]+$",
+                               description="an e-mail address")
+    scholarly_timeout: float = Field(15.0, alias="SCHOLARLY_TIMEOUT", gt=0, allow_inf_nan=False,
+                                     description="a finite number of seconds, more than 0")
+    # None: each source's own polite interval (bot.scholarly.POLITE_INTERVALS)
+    scholarly_min_interval: float | None = Field(None, alias="SCHOLARLY_MIN_INTERVAL", ge=0,
+                                                 allow_inf_nan=False, description=_SECONDS)
     port: int = Field(3000, alias="PORT", ge=1, le=65535, description="a port number from 1 to 65535")
     log_format: Literal["text", "json"] = Field("text", alias="LOG_FORMAT", description="text or json")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
@@ -84,14 +108,16 @@ class Settings(BaseModel):
             raise ValueError("not a positive whole number")
         return str(int(text)) if text else ""
 
-    @field_validator("github_api_url", "arxiv_api_url")
+    @field_validator("github_api_url", "arxiv_api_url", "crossref_api_url", "openalex_api_url",
+                     "semantic_scholar_api_url", "openreview_api_url", "acl_anthology_url")
     @classmethod
     def _url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")) or len(value.split("://", 1)[1]) == 0:
             raise ValueError("not an http(s) URL")
         return value
 
-    @field_validator("github_api_url")
+    @field_validator("github_api_url", "crossref_api_url", "openalex_api_url", "semantic_scholar_api_url",
+                     "openreview_api_url", "acl_anthology_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.classify import Relevance, score_relevance
 from bot.config import LatestConfig
+from bot.identity import candidate_keys
 from bot.latest import (
     LatestRow,
     find_block,
@@ -128,7 +129,7 @@ def plan_update(
     kept: list[Kept] = []
     dropped = 0
     for paper in candidates:
-        if paper.arxiv_id in seen:
+        if paper.arxiv_id in seen or not seen.isdisjoint(candidate_keys(paper)):  # listed by DOI or title
             continue
         seen.add(paper.arxiv_id)
         relevance = score_relevance(paper.title, paper.abstract, paper.categories, latest=latest, doc=doc)

@@ -26,7 +26,7 @@ from bot.papers import Paper, find_arxiv_ids, normalise_id
 # Why an edit was refused, in the maintainer's words (they end the reply's "not added" line).
 CHANGED_LINES = "the edit would have changed {count} existing line(s) of the list"
 NOTHING_WRITTEN = "no line was written for it"
-NO_LINK = "the written entry would not link the paper on arXiv"
+NO_LINK = "the written entry would not link the paper"
 OTHER_PAPER = "the written entry would mention another paper ({what})"
 EMPTY_ITEM = "the written entry would hold an empty list item"
 OPEN_EMPHASIS = "the written entry would leave bold or italic text open"
@@ -76,7 +76,7 @@ def check_addition(before: str, after: str, paper: Paper, section_path: Sequence
     for line in inserted:
         if what := foreign_mention(line, paper, others):
             return Verdict(False, OTHER_PAPER.format(what=what))
-    if not any(normalise_id(i) == paper.arxiv_id for line in inserted for i in arxiv_ids_in(line)):
+    if not any(links_to(line, paper) for line in inserted):
         return Verdict(False, NO_LINK)
     if any(_EMPTY_ITEM.match(line) for line in inserted if line.strip()):
         return Verdict(False, EMPTY_ITEM)
@@ -155,7 +155,7 @@ def foreign_mention(line: str, paper: Paper, titles: set[str] = frozenset()) -> 
     images = {m[1] or m[2] for m in _IMAGE.finditer(line)}
     for match in _URL.finditer(line):
         url = match[0]
-        if paper.arxiv_id in url and "arxiv" in url.lower():
+        if own_url(url, paper):
             continue
         if any(url in image or image in url for image in images) and not arxiv_ids_in(url):
             continue  # a badge: decoration, not a link to a paper
@@ -166,6 +166,28 @@ def foreign_mention(line: str, paper: Paper, titles: set[str] = frozenset()) -> 
             if f" {title} " in words:
                 return f"«{title}»"
     return ""
+
+
+def _ids(paper: Paper) -> set[str]:
+    """The arXiv ids the paper's entry carries: its own, or none for a paper with no arXiv version."""
+    return {paper.arxiv_id} if paper.arxiv_id else set()
+
+
+def links_to(line: str, paper: Paper) -> bool:
+    """Whether `line` links `paper` itself (on arXiv, or by its DOI or venue page)."""
+    if paper.arxiv_id and any(normalise_id(i) == paper.arxiv_id for i in arxiv_ids_in(line)):
+        return True
+    return any(own_url(match[0], paper) for match in _URL.finditer(line))
+
+
+def own_url(url: str, paper: Paper) -> bool:
+    """A link to `paper` itself: its arXiv page, its DOI, its ACL Anthology or OpenReview page, or
+    a link its metadata carries (code, project page)."""
+    lowered = url.lower().rstrip("/)")
+    if paper.arxiv_id and paper.arxiv_id in url and "arxiv" in lowered:
+        return True
+    own = [paper.doi, paper.acl_id, paper.openreview_id, paper.link, *paper.links.values()]
+    return any(value and value.lower().rstrip("/") in lowered for value in own)
 
 
 def _open_emphasis(line: str) -> bool:
@@ -215,7 +237,7 @@ def _new_entry(old: list[Entry], new: list[Entry], paper: Paper) -> Entry | None
         entry = new[k]
         if any(o.text != n.text for o, n in zip(old[k:], new[k + 1:], strict=True)):
             return None
-        return entry if set(entry.arxiv_ids) == {paper.arxiv_id} and entry.is_paper else None
+        return entry if set(entry.arxiv_ids) == _ids(paper) and entry.is_paper else None
     if len(new) != len(old):
         return None
     grown = [(o, n) for o, n in zip(old, new, strict=True) if o.text != n.text]
@@ -224,9 +246,10 @@ def _new_entry(old: list[Entry], new: list[Entry], paper: Paper) -> Entry | None
     was, now = grown[0]
     _, changed = diff_lines(was.text.split("\n"), now.text.split("\n"))
     if changed or sum(p.is_paper for p in group_parts(was)) < 2 \
-            or set(now.arxiv_ids) - set(was.arxiv_ids) != {paper.arxiv_id}:
+            or set(now.arxiv_ids) - set(was.arxiv_ids) != _ids(paper):
         return None
-    parts = [e for e in group_parts(now) if set(e.arxiv_ids) == {paper.arxiv_id}]
+    parts = [e for e in group_parts(now) if set(e.arxiv_ids) == _ids(paper)
+             and (paper.arxiv_id or links_to(e.text, paper))]
     return parts[0] if len(parts) == 1 else None
 
 

@@ -19,9 +19,12 @@ from bot.context import Context
 from bot.cpu import run_cpu
 from bot.errors import ListFileMissing, PaperbotError
 from bot.github import WRITE_ROLES, FileContent, Repository
+from bot.identity import listed_lines, request_keys
 from bot.listdoc import ListDocument, parse_list
 from bot.logs import delivery_id
-from bot.papers import ArxivRef, InvalidRef, Paper, parse_ref
+from bot.lookup import Lookup, look_up
+from bot.papers import InvalidRef
+from bot.refs import PaperRef, parse_any_ref, ref_from_key, ref_key
 from bot.replies import (
     ADDITIONS_BRANCH,
     NO_PULL,
@@ -155,19 +158,20 @@ async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSo
     # build once): they run in a worker thread so that webhooks keep being answered meanwhile.
     doc = await run_cpu(parse_list, base.text)
     # Papers the list already has are answered from the list alone; pending ones are re-rendered.
-    wanted = [r.ref for r in requests if r.ref and not doc.find_paper(r.ref.arxiv_id)]
-    wanted += [ArxivRef(p.arxiv_id) for p in pending]
+    wanted = [r.ref for r in requests if r.ref and not listed_lines(doc, request_keys(r.ref, None))]
+    wanted += [ref_from_key(p.arxiv_id) for p in pending]
     choosing = any(r.ref and not r.section for r in requests)  # some paper needs its section chosen
     fetched = await _fetch_while_learning_sections(ctx, doc, wanted, config, learn=choosing)
+    notes += fetched.notes
     added, outcomes = await run_cpu(
-        partial(plan_additions, doc, requests, fetched, pending, config=config,
-                requested_by=source.sender, issue=source.issue))
+        partial(plan_additions, doc, requests, fetched.papers, pending, config=config,
+                requested_by=source.sender, issue=source.issue, unavailable=fetched.unavailable))
     if len(pending) + len(added) > config.limits.pending_papers:
         added, outcomes = [], [_refused(o) for o in outcomes]
         notes.append(PENDING_LIMIT.format(limit=config.limits.pending_papers))
     pull_url = current.pull["html_url"] if current.pull else None
     if added or removed:
-        papers = {p.arxiv_id: p for p in fetched.values() if p is not None}
+        papers = {ref_key(ref): p for ref, p in fetched.papers.items() if p is not None}
         change = AdditionsChange(base, snap.base_sha, tip, pending + added, added, removed, source.key)
         pull_url = await write_additions(repo, config, snap, current, change, papers)
     elif await _already_answered(repo, source):
@@ -177,18 +181,18 @@ async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSo
                         blob_url=repo.blob_url(snap.base_sha, config.file)) if outcomes or notes else None
 
 
-async def _fetch_while_learning_sections(ctx: Context, doc: ListDocument, wanted: list[ArxivRef],
-                                         config: Config, *, learn: bool
-                                         ) -> dict[ArxivRef, Paper | None]:
-    """The papers from arXiv. Meanwhile a worker thread learns the list's sections: the first time
-    the bot sees a 5,000-entry list that takes about a second, which the arXiv request hides."""
+async def _fetch_while_learning_sections(ctx: Context, doc: ListDocument, wanted: list[PaperRef],
+                                         config: Config, *, learn: bool) -> Lookup:
+    """The papers from arXiv (and the scholarly sources). Meanwhile a worker thread learns the list's
+    sections: the first time the bot sees a 5,000-entry list that takes about a second, which the
+    arXiv request hides."""
     if not wanted:
-        return {}
+        return Lookup()
     if not learn:
-        return await ctx.arxiv.fetch(wanted)
+        return await look_up(ctx.arxiv, ctx.scholarly, wanted)
     learning = asyncio.create_task(run_cpu(section_model, doc, config.sections))
     try:
-        return await ctx.arxiv.fetch(wanted)
+        return await look_up(ctx.arxiv, ctx.scholarly, wanted)
     finally:
         await learning
 
@@ -211,7 +215,7 @@ async def _answer_once(repo: Repository, source: CommandSource, current: Rolling
 
 
 def build_requests(commands: list[Command], limit: int) -> tuple[list[AddRequest], bool]:
-    """Validate refs locally (invalid ones never reach arXiv); drop repeats; cap at `limit`."""
+    """Validate refs locally (invalid ones never reach a metadata source); drop repeats; cap at `limit`."""
     requests: list[AddRequest] = []
     seen: set[str] = set()
     for command in commands:
@@ -219,11 +223,11 @@ def build_requests(commands: list[Command], limit: int) -> tuple[list[AddRequest
             continue
         for raw in command.args:
             try:
-                ref: ArxivRef | None = parse_ref(raw)
+                ref: PaperRef | None = parse_any_ref(raw)
                 error = ""
             except InvalidRef as exc:
                 ref, error = None, str(exc)
-            key = ref.arxiv_id if ref else raw
+            key = ref_key(ref) if ref else raw
             if key in seen:
                 continue
             seen.add(key)
@@ -245,15 +249,15 @@ async def _removals(repo: Repository, source: CommandSource, commands: list[Comm
     removed, notes = set(), []
     for raw in refs:
         try:
-            ref = parse_ref(raw)
+            key = ref_key(parse_any_ref(raw))
         except InvalidRef as exc:
             notes.append(str(exc))
             continue
-        if ref.arxiv_id in pending_ids:
-            removed.add(ref.arxiv_id)
-            notes.append(REMOVED.format(ref=ref.arxiv_id))
+        if key in pending_ids:
+            removed.add(key)
+            notes.append(REMOVED.format(ref=key))
         else:
-            notes.append(NOT_PENDING.format(ref=ref.arxiv_id))
+            notes.append(NOT_PENDING.format(ref=key))
     return removed, notes
 
 

@@ -19,6 +19,7 @@ from bot.context import Context
 from bot.cpu import run_cpu
 from bot.errors import ListFileMissing, PaperbotError
 from bot.github import WRITE_ROLES, FileContent, Repository
+from bot.identity import listed_keys
 from bot.latest import BlockError, find_block, listed_ids, parse_rows
 from bot.listdoc import parse_list
 from bot.replies import decode_state, reply_marker
@@ -140,7 +141,7 @@ async def _update(ctx: Context, repo: Repository, *, force: bool) -> UpdateResul
     candidates = await ctx.arxiv.search(
         SearchQuery(dated_query(query, since, now), max_results=min(100, latest.max_papers * 3)))
     archive_text = archive.text if archive else None
-    known = listed_ids(base.text, archive_text or "") | rejected
+    known = listed_ids(base.text, archive_text or "") | rejected | await run_cpu(listed_keys, doc)
     on_top = not current.only_ours  # someone pushed to the branch: build on their commits
     if on_top:
         readme, archive, proposed = await _edited_branch(repo, config.file, latest.archive, tip, current)

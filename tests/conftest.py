@@ -11,9 +11,11 @@ pytest_plugins = ["tests.fakes.plugin"]
 
 
 @pytest.fixture
-async def bot(aiohttp_client, fake_github, fake_arxiv, github_app_key, github_app_id) -> BotHarness:
+async def bot(aiohttp_client, fake_github, fake_arxiv, fake_scholarly, github_app_key,
+              github_app_id) -> BotHarness:
     """The real app (same factory as production) talking to the fakes over HTTP."""
-    return await make_harness(aiohttp_client, fake_github, fake_arxiv, github_app_key, github_app_id)
+    return await make_harness(aiohttp_client, fake_github, fake_arxiv, github_app_key, github_app_id,
+                              scholarly_min_interval=0.0, **fake_scholarly.settings())
 
 
 @pytest.fixture(autouse=True)

@@ -238,9 +238,12 @@ def test_refused_paper_is_answered_with_its_section_and_reason() -> None:
     assert refused.section is not None and refused.section.heading == "Time Series Anomaly Detection"
     assert refused.reason.startswith(UNLIKE_SIBLINGS.split("{")[0])
     assert OUTCOME_TEXT["not_understood"] is NOT_UNDERSTOOD
+    sections = [s.path for s in doc.paper_sections()]
     reply = render_reply(outcomes, pull_url="https://github.com/o/r/pull/1", blob_url="https://github.com/o/r/blob/x",
-                         sections=["Surveys"])
-    assert NOT_UNDERSTOOD.format(section="Time Series Anomaly Detection", reason=refused.reason) in reply
+                         sections=sections)
+    before, after = NOT_UNDERSTOOD.split("{section}")
+    row = next(line for line in reply.split("\n") if ANOMALY.arxiv_id in line)
+    assert before in row and "Time Series Anomaly Detection" + after.format(reason=refused.reason) in row
 
 
 def test_regeneration_writes_the_others_when_one_is_refused() -> None:

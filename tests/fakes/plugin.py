@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.github import FakeGitHub
+from tests.fakes.scholarly import FakeScholarly
 from tests.fakes.webhooks import load_webhook as _load_webhook
 from tests.fakes.webhooks import signed_webhook as _signed_webhook
 
@@ -73,6 +74,19 @@ async def fake_arxiv(aiohttp_server: Any) -> AsyncIterator[FakeArxiv]:
     fake.url = str(server.make_url("/api/query"))
     yield fake
     fake.release_hanging()
+
+
+@pytest.fixture
+async def fake_scholarly(aiohttp_server: Any) -> AsyncIterator[FakeScholarly]:
+    """Crossref, OpenAlex, Semantic Scholar, OpenReview and the ACL Anthology; fails the test on a call
+    outside their routes."""
+    fake = FakeScholarly()
+    server = await aiohttp_server(fake.app)
+    fake.url = str(server.make_url("")).rstrip("/")
+    yield fake
+    fake.release_hanging()
+    if fake.unexpected:
+        pytest.fail("fake scholarly sources saw unexpected calls:\n  " + "\n  ".join(fake.unexpected))
 
 
 @pytest.fixture
