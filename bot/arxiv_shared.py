@@ -46,8 +46,10 @@ class RedisRateGate:
     async def run(self, func: Callable[..., T], *args: object) -> T:
         token = secrets.token_hex(8)
         while not await self._redis.set(GATE_KEY, token, nx=True, px=self._lease_ms):
-            left = await self._redis.pttl(GATE_KEY)
-            await asyncio.sleep(max(MIN_WAIT, min(left, self._lease_ms) / 1000 if left > 0 else 0))
+            left = await self._redis.pttl(GATE_KEY) / 1000
+            # After a request the key lives `interval` more: wait exactly that. During one it
+            # holds the whole lease, though the request usually ends long before: look again soon.
+            await asyncio.sleep(left if MIN_WAIT < left <= self.interval else MIN_WAIT * 5)
         try:
             return await asyncio.to_thread(func, *args)
         finally:
