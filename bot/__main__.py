@@ -1,4 +1,4 @@
-"""The command line: `python -m bot [serve|classify|check-config|...]` (serve is the default)."""
+"""The command line: `python -m bot [serve|worker|classify|check-config|...]` (serve is the default)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("serve", help="run the webhook server (the default)")
+    commands.add_parser("worker", help="with REDIS_URL: run the jobs web processes put on Redis")
     classify_cmd = commands.add_parser("classify", help="JSON lines of papers in, section choices out")
     classify_cmd.add_argument("--readme", type=Path, required=True)
     classify_cmd.add_argument("--config", type=Path)
@@ -77,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_locally("add", args)
     if args.command == "receive":
         return receive(args.event, args.payload)
+    if args.command == "worker":
+        return worker()
     return serve()
 
 
@@ -212,7 +215,7 @@ def serve() -> int:
         if exc.missing and not setup_mode(exc.missing):
             return 2
     settings = _settings_or_exit()
-    if settings is None:
+    if settings is None or not redis_answers(settings):
         return 2
     app = create_app(settings)
     settle_for_serving()
@@ -220,6 +223,58 @@ def serve() -> int:
     web.run_app(app, port=settings.port, print=None, access_log=None,
                 shutdown_timeout=25.0, handle_signals=True)
     return 0
+
+
+WORKER_NEEDS_REDIS = "paperbot worker: REDIS_URL is not set; without it `python -m bot` runs the jobs itself"
+
+
+def worker() -> int:
+    """Run jobs from Redis until SIGINT/SIGTERM; exit 2 when settings or Redis are unusable."""
+    import asyncio
+
+    from bot.redis_conn import RedisUnavailable, open_redis
+    from bot.worker import run_worker
+
+    settings = _settings_or_exit()
+    if settings is None:
+        return 2
+    if not settings.redis_url:
+        print(WORKER_NEEDS_REDIS, file=sys.stderr)
+        return 2
+    url = settings.redis_url
+
+    async def run() -> int:
+        try:
+            redis = await open_redis(url)
+        except RedisUnavailable as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        await run_worker(settings, redis)
+        return 0
+
+    return asyncio.run(run())
+
+
+def redis_answers(settings: Settings) -> bool:
+    """With REDIS_URL, the server starts only when Redis answers (the message names REDIS_URL)."""
+    import asyncio
+
+    from bot.redis_conn import RedisUnavailable, open_redis
+
+    if not settings.redis_url:
+        return True
+    url = settings.redis_url
+
+    async def check() -> None:
+        redis = await open_redis(url)
+        await redis.aclose()
+
+    try:
+        asyncio.run(check())
+    except RedisUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return False
+    return True
 
 
 def setup_mode(missing: list[str]) -> bool:

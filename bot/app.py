@@ -24,11 +24,12 @@ from aiohttp import web
 from gidgethub import sansio
 from gidgethub.routing import Router
 
-from bot.arxiv_client import ArxivClient
+from bot.backends import RedisWatch, build_context
 from bot.context import Context
 from bot.github import GitHubApp
+from bot.intake import Intake, IntakeUnavailable, LocalIntake, RedisIntake
 from bot.jobqueue import JobQueue, QueueLimits
-from bot.logs import delivery_id
+from bot.redis_conn import open_redis
 from bot.scheduler import periodic_updates
 from bot.scholarly import ScholarlyClient
 from bot.settings import Settings
@@ -56,9 +57,13 @@ NOT_AN_EVENT = json.dumps({"error": "not a GitHub event"}).encode()
 # 503: GitHub marks the delivery failed, and it can be redelivered once the queue has room.
 QUEUE_FULL = json.dumps({"error": "paperbot is busy: too many jobs are waiting; redeliver this event "
                                   "later"}).encode()
+# 503 too: paperbot redelivers these itself once Redis answers again (bot.backends.RedisWatch).
+REDIS_DOWN = json.dumps({"error": "paperbot cannot reach its queue (Redis); this event will be "
+                                  "redelivered"}).encode()
 
 
 JOBS = web.AppKey("jobs", JobQueue)
+INTAKE = web.AppKey("intake", Intake)  # type: ignore[type-abstract]
 
 
 class RecentDeliveries:
@@ -103,8 +108,12 @@ def create_app(settings: Settings, router: Router | None = None) -> web.Applicat
     # A job waits for its repository's turn (the same one scheduled updates take) before a slot.
     app[JOBS] = JobQueue(limits, turn=lambda key: app[CONTEXT].serialised(key))
     app.cleanup_ctx.append(_clients(settings, router))
-    recent = RecentDeliveries(DELIVERIES_REMEMBERED, DELIVERY_MEMORY)
+    if not settings.redis_url:  # with Redis, `_clients` sets the intake once Redis is connected
+        app[INTAKE] = LocalIntake(RecentDeliveries(DELIVERIES_REMEMBERED, DELIVERY_MEMORY), app[JOBS],
+                                  lambda event: router.dispatch(event, app[CONTEXT]))
     answered = dict.fromkeys(("accepted", "no_command", "duplicate", "refused"), 0)  # for /health
+    if settings.redis_url:
+        answered["unavailable"] = 0  # refused while Redis could not be reached
     started = time.monotonic()
 
     async def webhook(request: web.Request) -> web.Response:
@@ -125,31 +134,30 @@ def create_app(settings: Settings, router: Router | None = None) -> web.Applicat
             return json_answer(NOT_AN_EVENT, 400)
         if event_name == "ping":
             return json_answer(PONG)
-        if delivery and not recent.first_time(delivery):
-            answered["duplicate"] += 1
-            return json_answer(DUPLICATE)
-        if event_name == "issue_comment" and not mentions_command(data):
-            answered["no_command"] += 1
-            return json_answer(NO_COMMAND)  # nothing to do: no job
-        event = sansio.Event(data, event=event_name, delivery_id=delivery or "-")
-        context = app[CONTEXT]
-
-        async def work() -> None:
-            delivery_id.set(event.delivery_id)
-            log.debug("handling %s.%s", event.event, data.get("action", "-"))
-            await router.dispatch(event, context)
-
-        if not app[JOBS].start(f"delivery-{delivery}", work, key=repository_key(data)):
-            recent.forget(delivery)
-            answered["refused"] += 1
+        intake = app[INTAKE]
+        try:
+            if delivery and not await intake.first_time(delivery):
+                answered["duplicate"] += 1
+                return json_answer(DUPLICATE)
+            if event_name == "issue_comment" and not mentions_command(data):
+                answered["no_command"] += 1
+                return json_answer(NO_COMMAND)  # nothing to do: no job
+            event = sansio.Event(data, event=event_name, delivery_id=delivery or "-")
+            taken = await intake.submit(event, repository_key(data))
+        except IntakeUnavailable:
+            answered["unavailable"] += 1
+            return json_answer(REDIS_DOWN, 503)
+        answered[taken] += 1
+        if taken == "refused":
             log.warning("queue full: refused %s delivery %s", event_name, delivery or "-")
             return json_answer(QUEUE_FULL, 503)
-        answered["accepted"] += 1
+        if taken == "duplicate":
+            return json_answer(DUPLICATE)
         return json_answer(ACCEPTED, 202)
 
     async def health(request: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "uptime": round(time.monotonic() - started, 1),
-                                  **app[JOBS].figures(), "deliveries": answered})
+                                  **await app[INTAKE].figures(), "deliveries": answered})
 
     app.router.add_post(WEBHOOK_PATH, webhook)
     app.router.add_get("/health", health)
@@ -194,18 +202,22 @@ def signature_valid(secret: str, body: bytes, header: str) -> bool:
 
 
 @asynccontextmanager
-async def open_context(settings: Settings) -> AsyncIterator[Context]:
-    """The shared clients: one HTTP session, the app's tokens, the arXiv gate, the scholarly sources."""
+async def open_context(settings: Settings, redis: Any = None) -> AsyncIterator[Context]:
+    """The shared clients: one HTTP session, the app's tokens, the arXiv gate, the scholarly sources
+    (with `redis`, the gate, locks and caches every process shares)."""
     timeout = aiohttp.ClientTimeout(total=30, connect=10)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         github = GitHubApp(session, app_id=settings.app_id, private_key=settings.private_key,
                            base_url=settings.github_api_url)
-        yield Context(settings, github, ArxivClient.from_settings(settings),
-                      ScholarlyClient(session, settings))
+        yield build_context(settings, github, redis, ScholarlyClient(session, settings))
 
 
 def _clients(settings: Settings, router: Router) -> Callable[[web.Application], AsyncIterator[None]]:
     async def clients(app: web.Application) -> AsyncIterator[None]:
+        if settings.redis_url:
+            async for _ in _shared_clients(app, settings):
+                yield
+            return
         async with open_context(settings) as context:
             app[CONTEXT] = context
             loop_task = None
@@ -219,6 +231,24 @@ def _clients(settings: Settings, router: Router) -> Callable[[web.Application], 
             await app[JOBS].drain(SHUTDOWN_GRACE)
 
     return clients
+
+
+async def _shared_clients(app: web.Application, settings: Settings) -> AsyncIterator[None]:
+    """A web process beside workers: jobs go to Redis (workers run them and the scheduled
+    updates); this process watches Redis to redeliver what it had to refuse."""
+    assert settings.redis_url
+    redis = await open_redis(settings.redis_url)
+    try:
+        async with open_context(settings, redis) as context:
+            app[CONTEXT] = context
+            watch = RedisWatch(redis, context.github)
+            app[INTAKE] = RedisIntake(redis, on_lost=watch.lost)
+            watching = asyncio.create_task(watch.run(), name="redis watch")
+            yield
+            watching.cancel()
+            await asyncio.gather(watching, return_exceptions=True)
+    finally:
+        await redis.aclose()
 
 
 def settle_for_serving() -> None:

@@ -2,7 +2,8 @@
 
 arXiv asks for at most one request every 3 seconds, one connection at a time, so every request of
 the app (`/add` lookups and scheduled searches alike) passes through its client's one `RateGate`.
-Results are cached.
+Results are cached. With REDIS_URL the gate and the cache live on Redis (`bot.arxiv_shared`),
+shared by every process of the app.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -17,7 +19,6 @@ from typing import TypeVar
 import arxiv
 import requests
 from aiolimiter import AsyncLimiter
-from cachetools import TTLCache
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -26,9 +27,11 @@ from tenacity import (
     wait_exponential,
 )
 
+from bot.arxiv_shared import paper_from_bytes, paper_to_bytes
 from bot.errors import ArxivUnavailable
 from bot.papers import ArxivRef, Paper
 from bot.settings import Settings
+from bot.shared_cache import Cache, MemoryCache
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +42,14 @@ ARXIV_DOWN = (
 _ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
 _TRANSIENT_STATUSES = {429, 500, 502, 503, 504}
 MAX_BACKOFF = 30.0
+CACHE_KEY = "arxiv:paper:{ref}"
 T = TypeVar("T")
+
+
+class Gate(typing.Protocol):
+    interval: float
+
+    async def run(self, func: Callable[..., T], *args: object) -> T: ...
 
 
 class RateGate:
@@ -89,26 +99,35 @@ class ArxivClient:
         min_interval: float = 3.0,
         timeout: float = 30.0,
         retries: int = 2,
-        cache_size: int = 4096,
         cache_ttl: float = 6 * 3600,
+        gate: Gate | None = None,
+        cache: Cache | None = None,
     ) -> None:
-        self.gate = RateGate(min_interval)
+        self.gate: Gate = gate if gate is not None else RateGate(min_interval)
         self.timeout = timeout
         self.retries = retries
         self._query_url = api_url.rstrip("?") + "?{}"
-        self._cache: TTLCache[str, Paper] = TTLCache(maxsize=cache_size, ttl=cache_ttl)
+        self._cache: Cache = cache if cache is not None else MemoryCache(4096)
+        self._cache_ttl = cache_ttl
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> ArxivClient:
+    def from_settings(cls, settings: Settings, *, gate: Gate | None = None,
+                      cache: Cache | None = None) -> ArxivClient:
         return cls(settings.arxiv_api_url, min_interval=settings.arxiv_min_interval,
-                   timeout=settings.arxiv_timeout)
+                   timeout=settings.arxiv_timeout, gate=gate, cache=cache)
+
+    @property
+    def request_lease(self) -> float:
+        """The longest one gated request can take (see `_gated_search`)."""
+        return self.timeout * 2 + 10
 
     async def fetch(self, refs: Sequence[ArxivRef]) -> dict[ArxivRef, Paper | None]:
         """Metadata for each ref (None: arXiv has no such paper). One request for all misses."""
         found: dict[ArxivRef, Paper | None] = {}
         missing = []
         for ref in dict.fromkeys(refs):
-            cached = self._cache.get(ref.versioned)
+            raw = await self._cache.get(CACHE_KEY.format(ref=ref.versioned))
+            cached = paper_from_bytes(raw) if raw is not None else None
             if cached is not None:
                 found[ref] = cached
             else:
@@ -126,7 +145,8 @@ class ArxivClient:
                 if paper is None:
                     still_missing.append(ref)
                     continue
-                self._cache[ref.versioned] = paper
+                await self._cache.set(CACHE_KEY.format(ref=ref.versioned), paper_to_bytes(paper),
+                                      self._cache_ttl)
                 found[ref] = paper
             if attempt == 0 and still_missing and papers:
                 break  # arXiv answered for the others: those it skipped do not exist
@@ -159,7 +179,7 @@ class ArxivClient:
     async def _gated_search(self, search: arxiv.Search) -> list[Paper]:
         # The thread cannot be stopped: this bounds the wait when a socket timeout does not fire.
         return await asyncio.wait_for(self.gate.run(self._run_search, search),
-                                      timeout=self.timeout * 2 + 10)
+                                      timeout=self.request_lease)
 
     def _run_search(self, search: arxiv.Search) -> list[Paper]:
         """Runs in a worker thread: one HTTP request, no retries of the package's own."""

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
-import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -15,8 +13,10 @@ from cachetools import LRUCache
 
 from bot.arxiv_client import ArxivClient
 from bot.github import GitHubApp, Repository
+from bot.locks import LocalLocks, Locks
 from bot.scholarly import ScholarlyClient
 from bot.settings import Settings
+from bot.shared_cache import Cache, MemoryCache
 
 # The keys the running task (and the tasks it starts) already holds through `serialised`.
 _HELD: ContextVar[frozenset[str]] = ContextVar("serialised_keys", default=frozenset())
@@ -29,10 +29,11 @@ class Context:
     arxiv: ArxivClient
     scholarly: ScholarlyClient | None = None  # DOIs, ACL Anthology, OpenReview (None: not offered)
     # One lock per repository: commands for one repository run one after another, so twenty
-    # `/add`s arriving together all land in the same rolling pull request.
-    # Weak values: a lock lives exactly as long as someone holds or awaits it.
-    _locks: weakref.WeakValueDictionary[str, asyncio.Lock] = field(
-        default_factory=weakref.WeakValueDictionary)
+    # `/add`s arriving together all land in the same rolling pull request. In process, or on
+    # Redis when several processes share the work (chosen once at start-up: bot.backends).
+    locks: Locks = field(default_factory=LocalLocks)
+    # Small shared results with a lifetime (harvests, metadata): in memory, or on Redis.
+    cache: Cache = field(default_factory=MemoryCache)
 
     # Recent commands per (repository, user), for the commands-per-hour limit.
     _recent: LRUCache[tuple[str, str], dict[str, float]] = field(
@@ -65,10 +66,7 @@ class Context:
         if key in held:
             yield
             return
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = asyncio.Lock()
-        async with lock:
+        async with self.locks.hold(key):
             token = _HELD.set(held | {key})
             try:
                 yield

@@ -31,7 +31,9 @@ MISSING = "missing: {names}"
 UNUSABLE = "{name} must be {expected}, got {found}"
 KEY_PATH_UNREADABLE = "PRIVATE_KEY_PATH cannot be read ({reason})"
 KEY_NOT_PEM = "PRIVATE_KEY is neither PEM text nor base64 of PEM text"
-SECRET_NAMES = frozenset({"PRIVATE_KEY", "WEBHOOK_SECRET"})  # never echoed in a message
+# never echoed in a message (a Redis URL may hold a password)
+SECRET_NAMES = frozenset({"PRIVATE_KEY", "WEBHOOK_SECRET", "REDIS_URL"})
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 _SECONDS = "a finite number of seconds, 0 or more"
 
 
@@ -98,6 +100,13 @@ class Settings(BaseModel):
                                  description="a whole number, 1 or more")
     max_queued_per_repository: int = Field(100, alias="MAX_QUEUED_PER_REPOSITORY", ge=1,
                                            description="a whole number, 1 or more")
+    # None: one process holds everything (the default); set: web and worker processes share Redis
+    redis_url: str | None = Field(None, alias="REDIS_URL", repr=False,
+                                  description="a redis://, rediss:// or unix:// URL")
+    # with REDIS_URL: a job running longer is cancelled and retried; a killed worker's job runs
+    # again this long (plus 10 s) after it started
+    job_timeout: float = Field(300.0, alias="JOB_TIMEOUT", gt=0, allow_inf_nan=False,
+                               description="a finite number of seconds, more than 0")
 
     @field_validator("app_id", mode="before")
     @classmethod
@@ -114,6 +123,13 @@ class Settings(BaseModel):
     def _url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")) or len(value.split("://", 1)[1]) == 0:
             raise ValueError("not an http(s) URL")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and (not value.startswith(REDIS_SCHEMES) or value[-3:] == "://"):
+            raise ValueError("not a Redis URL")
         return value
 
     @field_validator("github_api_url", "crossref_api_url", "openalex_api_url", "semantic_scholar_api_url",

@@ -7,7 +7,7 @@ import pytest
 
 from tests.harness import WEBHOOK_SECRET, BotHarness, make_harness
 
-pytest_plugins = ["tests.fakes.plugin"]
+pytest_plugins = ["tests.fakes.plugin", "tests.redis_server"]
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""`honcho start` runs the Procfile as Heroku would, and `/health` answers."""
+"""`honcho start web` runs the Procfile as Heroku's default formation would (one web, no worker:
+workers need REDIS_URL), and `/health` answers."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ async def test_honcho_runs_the_procfile(tmp_path, github_app_key, fake_github):
            "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
     process = await asyncio.create_subprocess_exec(
         str(HONCHO if HONCHO.exists() else shutil.which("honcho")), "start", "-f", str(ROOT / "Procfile"),
-        "-d", str(tmp_path), "-p", str(port), env=env, stdout=asyncio.subprocess.PIPE,
+        "-d", str(tmp_path), "-p", str(port), "web", env=env, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT, start_new_session=True)
     try:
         health = None

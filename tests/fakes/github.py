@@ -21,13 +21,14 @@ from aiohttp import web
 from cryptography.hazmat.primitives import serialization
 from multidict import CIMultiDict
 
-from tests.fakes import github_auth, github_graphql, github_routes_git, github_routes_issues
+from tests.fakes import github_auth, github_graphql, github_hooks, github_routes_git, github_routes_issues
 from tests.fakes.github_http import Ctx, GitHubError, Reply
 from tests.fakes.github_seed import SeedingMixin
 from tests.fakes.github_state import DEFAULT_PERMISSIONS, Installation, Repo, Token
 from tests.fakes.openapi import NO_BODY, Operation, Spec, load_spec
 
-HANDLERS = {**github_auth.HANDLERS, **github_routes_git.HANDLERS, **github_routes_issues.HANDLERS}
+HANDLERS = {**github_auth.HANDLERS, **github_routes_git.HANDLERS, **github_routes_issues.HANDLERS,
+            **github_hooks.HANDLERS}
 PERMISSIONS = {**github_routes_git.PERMISSIONS, **github_routes_issues.PERMISSIONS}
 MUTATING = ("POST", "PUT", "PATCH", "DELETE")
 RATE_LIMIT = 5000
@@ -68,7 +69,7 @@ class Fault:
     body_contains: str | None = None  # only requests whose body has this text (a GraphQL mutation's name)
 
 
-class FakeGitHub(SeedingMixin):
+class FakeGitHub(SeedingMixin, github_hooks.HookMixin):
     """The fake's state, its aiohttp app (`.app`), and the helpers tests use."""
 
     def __init__(
@@ -103,6 +104,8 @@ class FakeGitHub(SeedingMixin):
         self.faults: list[Fault] = []
         self.write_hooks: list[Any] = []  # run, one per write, just before the next writes land
         self.delay = 0.0
+        self.hook_deliveries: list[github_hooks.HookDelivery] = []  # the app's webhook (github_hooks)
+        self.redelivery_tasks: set[asyncio.Task[Any]] = set()
         self.rate_used = 0
         self.unexpected_allowed = False
         self.url = ""  # set by the fixture once the server listens
@@ -270,7 +273,7 @@ class FakeGitHub(SeedingMixin):
             return _error(error, "https://docs.github.com/graphql"), body
 
     def _authenticate(self, op: Operation, ctx: Ctx, header: str | None) -> None:
-        kind = github_auth.AUTH.get(op.operation_id, "token")
+        kind = {**github_auth.AUTH, **github_hooks.AUTH}.get(op.operation_id, "token")
         if kind == "jwt":
             github_auth.verify_app_jwt(self, header)
             return
