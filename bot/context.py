@@ -15,6 +15,7 @@ from cachetools import LRUCache
 
 from bot.arxiv_client import ArxivClient
 from bot.github import GitHubApp, Repository
+from bot.harvest import MemoryStore, TTLStore
 from bot.settings import Settings
 
 # The keys the running task (and the tasks it starts) already holds through `serialised`.
@@ -26,6 +27,9 @@ class Context:
     settings: Settings
     github: GitHubApp
     arxiv: ArxivClient
+    # What the scheduled update keeps between cycles and shares within one (harvests, repository
+    # lists): in memory by default; a store shared by several processes can take its place.
+    store: TTLStore = field(default_factory=MemoryStore)
     # One lock per repository: commands for one repository run one after another, so twenty
     # `/add`s arriving together all land in the same rolling pull request.
     # Weak values: a lock lives exactly as long as someone holds or awaits it.
