@@ -15,7 +15,9 @@ command makes either app call GitHub, which is no longer the ack path). Per run:
 percentiles over every request, and the server's CPU time per delivery (the figure that other
 load on the machine barely moves). The servers report what they handled (paperbot: jobs completed
 plus comments its ack found no command in, from /health), so an ack that skipped the work shows.
-`--variants` adds what-if runs of our server with one change patched in (see ack_profile._PATCHES;
+`--variants baseline --baseline CHECKOUT` runs the production server of another checkout of the
+code (with this checkout's venv) in the same session, for before/after figures from one machine
+state. `--variants` adds what-if runs of our server with one change patched in (see ack_profile._PATCHES;
 `uvloop` must be importable, e.g. PYTHONPATH=/tmp/perfpkgs). The production variant runs without
 PYTHONPATH: it gets only what pyproject.toml installs.
 
@@ -190,10 +192,13 @@ def run_paperbot(variant: str, body_name: str, body_file: Path, headers: dict[st
                  api_url: str, args: argparse.Namespace, prefix: str, profile: bool = False) -> Run:
     port = free_port()
     env = bot_environment(port, api_url, f"{api_url}/api/query", key)
-    if variant == "production":
+    if variant in ("production", "baseline"):
         env.pop("PYTHONPATH", None)  # only the installed dependencies
     log_path = WORK_DIR / f"paperbot-{prefix}.log"
-    process = start_process(VARIANTS[variant], env, log_path, cpu=SERVER_CPU)
+    command, cwd = VARIANTS.get(variant, VARIANTS["production"]), ROOT
+    if variant == "baseline":  # the production server of another checkout, e.g. before a change
+        cwd = args.baseline
+    process = start_process(command, env, log_path, cpu=SERVER_CPU, cwd=cwd)
     base = f"http://127.0.0.1:{port}"
     profiler = None
     try:
@@ -265,8 +270,13 @@ def main() -> int:
     parser.add_argument("--variants", default="production", help=f"of {', '.join(VARIANTS)}")
     parser.add_argument("--bodies", default="plain,quoted")
     parser.add_argument("--profile", metavar="VARIANT", help="py-spy that variant in one extra run")
+    parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
+                        help="variant `baseline`: `python -m bot` of another checkout (same venv), e.g. "
+                             "`git worktree add /tmp/before HEAD~1`")
     args = parser.parse_args()
     variants = args.variants.split(",")
+    if "baseline" in variants and args.baseline is None:
+        parser.error("--variants baseline needs --baseline CHECKOUT")
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     ensure_probot()
     key = rsa_private_key_pem()

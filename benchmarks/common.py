@@ -91,10 +91,11 @@ def boost(pid: int) -> None:
 
 
 def start_process(command: Sequence[str], env: dict[str, str], log_path: Path,
-                  cpu: int | None = None) -> subprocess.Popen:
-    """Start a server with its output in `log_path`, in its own session; `cpu`: see `pinned`."""
+                  cpu: int | None = None, cwd: Path = ROOT) -> subprocess.Popen:
+    """Start a server with its output in `log_path`, in its own session; `cpu`: see `pinned`;
+    `cwd`: the checkout whose `bot` package `python -m bot` runs."""
     with log_path.open("wb") as log:
-        process = subprocess.Popen(pinned(command, cpu), env=env, cwd=ROOT, stdout=log,  # noqa: S603
+        process = subprocess.Popen(pinned(command, cpu), env=env, cwd=cwd, stdout=log,  # noqa: S603
                                    stderr=subprocess.STDOUT, start_new_session=True)
     boost(process.pid)
     return process

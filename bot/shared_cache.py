@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from cachetools import TLRUCache
@@ -24,13 +25,15 @@ class Cache(Protocol):
 
     async def set(self, key: str, value: bytes, ttl: float) -> None: ...
 
+    async def delete(self, key: str) -> None: ...
+
 
 class MemoryCache:
     """In-process, each entry with its own lifetime (cachetools' TLRU)."""
 
-    def __init__(self, maxsize: int = MEMORY_ITEMS) -> None:
+    def __init__(self, maxsize: int = MEMORY_ITEMS, timer: Callable[[], float] = time.monotonic) -> None:
         self._items: TLRUCache[str, tuple[bytes, float]] = TLRUCache(
-            maxsize=maxsize, ttu=lambda _key, value, now: now + value[1], timer=time.monotonic)
+            maxsize=maxsize, ttu=lambda _key, value, now: now + value[1], timer=timer)
 
     async def get(self, key: str) -> bytes | None:
         item = self._items.get(key)
@@ -38,6 +41,9 @@ class MemoryCache:
 
     async def set(self, key: str, value: bytes, ttl: float) -> None:
         self._items[key] = (value, ttl)
+
+    async def delete(self, key: str) -> None:
+        self._items.pop(key, None)
 
 
 class RedisCache:
@@ -52,6 +58,9 @@ class RedisCache:
 
     async def set(self, key: str, value: bytes, ttl: float) -> None:
         await self._redis.set(PREFIX + key, value, px=max(1, int(ttl * 1000)))
+
+    async def delete(self, key: str) -> None:
+        await self._redis.delete(PREFIX + key)
 
 
 async def get_json(cache: Cache, key: str) -> Any | None:

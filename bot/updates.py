@@ -3,7 +3,10 @@
 Default query (when `latest.query` is not set): the `include` words, each as `all:"word"`, joined
 with OR; without `include`, the significant words of the list's title (its first heading, minus
 words such as "awesome", "list", "papers"). When `categories` are set, the query is limited to
-them. Only submissions since the newest paper already shown (less two days of slack) are asked for.
+them. Terms (in lower case: arXiv's search ignores case) and categories are written sorted and
+without repeats, so that lists asking the same thing share one harvest (`harvest_key`). Only
+submissions since the newest paper already shown (less two days of slack) are asked for
+(`dated_query`); a harvest shared with lists that go back further is cut to that window (`in_window`).
 One run proposes at most `max_papers` new papers, the most relevant first: a first run over weeks
 of arXiv, or a list whose topic is learned from a few entries, should not flood the pull request.
 """
@@ -11,7 +14,7 @@ of arXiv, or a list whose topic is learned from a few entries, should not flood 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -65,11 +68,17 @@ class UpdatePlan:
 def default_query(latest: LatestConfig, list_title: str) -> str:
     terms = list(latest.include) or [w for w in _WORD.findall(list_title)
                                      if w.lower() not in _TITLE_NOISE][:6]
-    topic = " OR ".join(f'all:"{_quote_safe(term)}"' for term in terms) or "all:*"
+    topic = " OR ".join(f'all:"{term}"' for term in _canonical(terms, str.lower)) or "all:*"
     if latest.categories:
-        categories = " OR ".join(f"cat:{_quote_safe(c)}" for c in latest.categories)
+        # Categories keep their case: arXiv spells them `cs.CL` but `cond-mat.mes-hall`.
+        categories = " OR ".join(f"cat:{c}" for c in _canonical(latest.categories, str))
         return f"({topic}) AND ({categories})"
     return topic
+
+
+def harvest_key(query: str) -> str:
+    """What makes two queries one harvest: the same words, whatever the spacing between them."""
+    return " ".join(query.split())
 
 
 def dated_query(query: str, since: date | None, now: datetime) -> str:
@@ -77,6 +86,20 @@ def dated_query(query: str, since: date | None, now: datetime) -> str:
         return query
     start = (datetime.combine(since, datetime.min.time()) - SLACK).strftime("%Y%m%d%H%M")
     return f"({query}) AND submittedDate:[{start} TO {now.strftime('%Y%m%d%H%M')}]"
+
+
+def in_window(papers: Iterable[Paper], since: date | None) -> list[Paper]:
+    """The papers `dated_query(query, since, ...)` would have returned, from a wider harvest."""
+    if since is None:
+        return list(papers)
+    start = since - SLACK
+    return [paper for paper in papers if paper.published >= start]
+
+
+def _canonical(values: Iterable[str], case: Callable[[str], str]) -> list[str]:
+    """Cleaned, in `case`, without repeats, sorted: the same set of words always reads the same."""
+    cleaned = (" ".join(case(_quote_safe(value)).split()) for value in values)
+    return sorted({value for value in cleaned if value})
 
 
 def _quote_safe(term: str) -> str:

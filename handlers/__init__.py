@@ -2,8 +2,9 @@
 
 from gidgethub.routing import Router
 
-from handlers import add, config_command, update
+from handlers import add, config_command, installations, update, update_cycle
 
-router = Router(add.router, update.router, config_command.router)
+router = Router(add.router, update.router, update_cycle.router, config_command.router,
+                installations.router)
 
 __all__ = ["router"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
@@ -12,27 +14,27 @@ from typing import Any
 from gidgethub import sansio
 from gidgethub.routing import Router
 
-from bot.arxiv_client import SearchQuery
 from bot.config import CONFIG_PATH, LatestConfig, parse_config
 from bot.config_issue import sync_config_issue
 from bot.context import Context
 from bot.cpu import run_cpu
 from bot.errors import ListFileMissing, PaperbotError
 from bot.github import WRITE_ROLES, FileContent, Repository
+from bot.harvest import Harvester, HarvestNeed
 from bot.identity import listed_keys
 from bot.latest import BlockError, find_block, listed_ids, parse_rows
-from bot.listdoc import parse_list
+from bot.listdoc import ListDocument, parse_list
+from bot.papers import Paper
 from bot.replies import decode_state, reply_marker
 from bot.rolling import MAX_ATTEMPTS, Conflict, FileChange, RollingPull, publish
-from bot.snapshot import read_snapshot
+from bot.snapshot import Snapshot, read_snapshot
 from bot.update_text import LATEST_BRANCH, LATEST_TITLE, render_update_body
-from bot.updates import dated_query, default_query, is_due, last_run, plan_update
+from bot.updates import default_query, is_due, last_run, plan_update
 from handlers.commands import comment_commands
 
 log = logging.getLogger(__name__)
 router = Router()
 
-SCHEDULE_EVENT = "schedule"
 DEFAULT_LIST = "README.md"
 DEFAULT_ARCHIVE = "articles/README.md"
 UPDATE_NOT_ALLOWED = "Only people with write access may run `/update` (@{user} has `{role}`)."
@@ -57,15 +59,20 @@ class UpdateResult:
     message: str = ""
 
 
-@router.register(SCHEDULE_EVENT)
-async def scheduled_update(event: sansio.Event, ctx: Context) -> None:
-    """Raises on failure, so that `python -m bot update` can exit non-zero."""
-    repo = await ctx.repository(event.data)
-    result = await update_repository(ctx, repo, force=bool(event.data.get("force")))
-    log.info("update of %s: %s %s", repo.full_name, result.status, result.pull_url or "")
-    results = event.data.get("results")
-    if isinstance(results, list):  # the scheduler collects results for its report
-        results.append(result)
+@dataclass(frozen=True)
+class Prepared:
+    """What one read of a repository decided, for the write that follows the harvest."""
+
+    snap: Snapshot
+    file: str  # the list file
+    latest: LatestConfig
+    labels: tuple[str, ...]  # for a new pull request
+    current: RollingPull
+    base: FileContent  # the list file on the default branch
+    tip: FileContent | None  # ... and on paperbot's branch
+    need: HarvestNeed
+    now: datetime
+    doc: ListDocument | None = None  # parsed already when the query came from the list's title
 
 
 @router.register("issue_comment", action="created")
@@ -88,11 +95,22 @@ async def update_on_command(event: sansio.Event, ctx: Context) -> None:
     await repo.comment(number, f"{reply}\n\n{reply_marker('u' + str(payload['comment']['id']))}")
 
 
-async def update_repository(ctx: Context, repo: Repository, *, force: bool = False) -> UpdateResult:
+async def update_repository(ctx: Context, repo: Repository, *, force: bool = False,
+                            harvester: Harvester | None = None, prepared: Prepared | None = None,
+                            before_write: Callable[[], Awaitable[None]] | None = None) -> UpdateResult:
+    """`prepared`: the scheduler's first read, used unless a conflict makes us read again;
+    `harvester`: the cycle's shared harvests (a `/update` gets one of its own)."""
+    harvester = harvester or Harvester(ctx.arxiv, ctx.cache, cycle=f"update-{uuid.uuid4().hex[:12]}",
+                                       now=datetime.now(UTC))
     async with ctx.serialised(repo.full_name):
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                return await _update(ctx, repo, force=force)
+                ready = prepared if attempt == 1 and prepared is not None else await prepare_update(
+                    ctx, repo, force=force, now=datetime.now(UTC))
+                if isinstance(ready, UpdateResult):
+                    return ready
+                candidates = await harvester.papers(ready.need)
+                return await _propose(repo, ready, candidates, before_write)
             except Conflict as exc:
                 log.info("conflict updating %s (attempt %d): %s", repo.full_name, attempt, exc)
                 if attempt == MAX_ATTEMPTS:
@@ -100,8 +118,10 @@ async def update_repository(ctx: Context, repo: Repository, *, force: bool = Fal
     raise AssertionError("unreachable")
 
 
-async def _update(ctx: Context, repo: Repository, *, force: bool) -> UpdateResult:
-    now = datetime.now(UTC)
+async def prepare_update(ctx: Context, repo: Repository, *, force: bool,
+                         now: datetime) -> Prepared | UpdateResult:
+    """One read of the repository: its config, list, rolling pull request, and what to ask arXiv;
+    or the result already (skipped, not due)."""
     snap = await read_snapshot(repo, config_path=CONFIG_PATH, list_path=DEFAULT_LIST, branch=LATEST_BRANCH,
                                archive_path=DEFAULT_ARCHIVE, tip_path=DEFAULT_LIST, closed=True)
     config, problems = parse_config(snap.config.text if snap.config else None)
@@ -129,33 +149,53 @@ async def _update(ctx: Context, repo: Repository, *, force: bool) -> UpdateResul
     latest = config.latest or LatestConfig()
     if not force and not is_due(last_run(block.meta, current.state), latest.every, now):
         return UpdateResult(repo.full_name, "not_due", message="not due yet")
+    doc = None
+    if not latest.query and not latest.include:  # the query comes from the list's title
+        doc = await run_cpu(parse_list, base.text)  # CPU work off the event loop
+    query = latest.query or default_query(latest, _list_title(doc))
+    need = HarvestNeed(query, _date(block.meta.get("newest")), min(100, latest.max_papers * 3))
+    return Prepared(snap, config.file, latest, tuple(config.labels), current, base, tip, need, now, doc)
 
+
+async def _propose(repo: Repository, ready: Prepared, candidates: list[Paper],
+                   before_write: Callable[[], Awaitable[None]] | None) -> UpdateResult:
+    """The relevant papers among `candidates` that the list has not seen, in the rolling pull request;
+    nothing written when there are none."""
+    snap, current, latest, now = ready.snap, ready.current, ready.latest, ready.now
     archive = snap.archive
     if latest.archive != DEFAULT_ARCHIVE:
-        archive = await repo.read_file(latest.archive, base_sha)
+        archive = await repo.read_file(latest.archive, snap.base_sha)
     rejected = {paper["id"] for body in snap.closed_bodies
                 for paper in decode_state(body).get("papers", []) if "id" in paper}
-    doc = await run_cpu(parse_list, base.text)  # CPU work off the event loop
-    query = latest.query or default_query(latest, _list_title(doc))
-    since = _date(block.meta.get("newest"))
-    candidates = await ctx.arxiv.search(
-        SearchQuery(dated_query(query, since, now), max_results=min(100, latest.max_papers * 3)))
     archive_text = archive.text if archive else None
-    known = listed_ids(base.text, archive_text or "") | rejected | await run_cpu(listed_keys, doc)
+    known = listed_ids(ready.base.text, archive_text or "") | rejected
     on_top = not current.only_ours  # someone pushed to the branch: build on their commits
     if on_top:
-        readme, archive, proposed = await _edited_branch(repo, config.file, latest.archive, tip, current)
+        readme, archive, proposed = await _edited_branch(repo, ready.file, latest.archive, ready.tip, current)
         archive_text = archive.text if archive else None
         known |= listed_ids(readme.text, archive_text or "")
     else:
-        readme, proposed = base, _rows_of(tip.text) if tip and current.pull else []
+        readme, proposed = ready.base, _rows_of(ready.tip.text) if ready.tip and current.pull else []
+    # Papers the open pull request proposed that its table no longer shows went to its archive:
+    # proposed already, so not new.
+    archived = _proposed_ids(current) - {row.arxiv_id for row in proposed} - known if not on_top else set()
+    known |= archived
+    if not [paper for paper in candidates
+            if paper.arxiv_id not in known and paper.arxiv_id not in {row.arxiv_id for row in proposed}]:
+        return _nothing_new(repo, current, 0)
+    doc = ready.doc or await run_cpu(parse_list, ready.base.text)  # CPU work off the event loop
+    known |= await run_cpu(listed_keys, doc)  # papers the list links by DOI or venue page, or by title
     plan = await run_cpu(partial(
         plan_update, readme.text, archive_text, candidates, latest=latest, doc=doc, known_ids=known,
         proposed_rows=proposed, now=now))
     if not plan.kept:
-        return UpdateResult(repo.full_name, "no_change", current.pull and current.pull["html_url"],
-                            dropped=plan.dropped, message=UPDATE_NOTHING.format(dropped=plan.dropped))
-    changes = [FileChange(config.file, plan.readme)]
+        return _nothing_new(repo, current, plan.dropped)
+    if archived:  # the branch is regenerated: take those papers' rows along, or they would be lost
+        proposed = proposed + await _archived_rows(repo, latest.archive, current, archived)
+        plan = await run_cpu(partial(
+            plan_update, readme.text, archive_text, candidates, latest=latest, doc=doc, known_ids=known,
+            proposed_rows=proposed, now=now))
+    changes = [FileChange(ready.file, plan.readme)]
     if plan.archive is not None:
         changes.append(FileChange(latest.archive, plan.archive))
     still_shown = {row.arxiv_id for row in (_rows_of(readme.text) if on_top else proposed)}
@@ -165,12 +205,34 @@ async def _update(ctx: Context, repo: Repository, *, force: bool) -> UpdateResul
     def body_for(head: str) -> str:
         return render_update_body(plan, previous, head=head, now=now, base=repo.default_branch)
 
+    if before_write is not None:
+        await before_write()
     message = f"paperbot: {len(plan.kept)} new paper(s) in the latest table"
     pull = await publish(repo, branch=LATEST_BRANCH, snap=snap, current=current, reset=not on_top,
                          changes=changes, message=message, title=LATEST_TITLE,
-                         body_for=body_for, labels=config.labels if not current.pull else ())
+                         body_for=body_for, labels=ready.labels if not current.pull else ())
     return UpdateResult(repo.full_name, "updated", pull["html_url"], len(plan.kept), plan.dropped,
                         UPDATE_DONE.format(count=len(plan.kept), url=pull["html_url"]))
+
+
+def _nothing_new(repo: Repository, current: RollingPull, dropped: int) -> UpdateResult:
+    return UpdateResult(repo.full_name, "no_change", current.pull and current.pull["html_url"],
+                        dropped=dropped, message=UPDATE_NOTHING.format(dropped=dropped))
+
+
+def _proposed_ids(current: RollingPull) -> set[str]:
+    """What the open pull request says it proposes (none without an open pull request)."""
+    if current.pull is None:
+        return set()
+    return {str(p["id"]) for p in current.state.get("papers", []) if isinstance(p, dict) and "id" in p}
+
+
+async def _archived_rows(repo: Repository, archive_path: str, current: RollingPull,
+                         ids: set[str]) -> list[Any]:
+    if current.branch is None:
+        raise Conflict("the branch vanished")  # deleted under us: read again
+    archive = await repo.read_file(archive_path, current.branch.oid)
+    return [row for row in parse_rows(archive.text) if row.arxiv_id in ids] if archive else []
 
 
 async def _edited_branch(repo: Repository, list_path: str, archive_path: str, tip: FileContent | None,
@@ -198,7 +260,7 @@ def _rows_of(text: str) -> list[Any]:
 
 
 def _list_title(doc: Any) -> str:
-    return doc.sections[0].heading if doc.sections else ""
+    return doc.sections[0].heading if doc and doc.sections else ""
 
 
 def _date(value: str | None) -> date | None:

@@ -19,9 +19,11 @@ from bot.app import (
     NO_COMMAND,
     NOT_JSON,
     RecentDeliveries,
+    comment_without_command,
     create_app,
     jobs_of,
     json_answer,
+    mentions_command,
     parse_body,
 )
 from bot.settings import Settings
@@ -208,3 +210,52 @@ async def test_health_counts_what_the_ack_decided(client):
     health = await (await client.get("/health")).json()
     assert health["deliveries"] == {"accepted": 1, "no_command": 1, "duplicate": 2, "refused": 0}
     assert health["jobs_completed"] == 1
+
+
+# -- the comment triage (msgspec reads two fields; parse_body decides what is accepted) ----------
+
+def decided_in_full(raw: bytes) -> bool:
+    """What the ack decided before the triage: a JSON object that `parse_body` reads, without a command."""
+    try:
+        data = parse_body(raw)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and not mentions_command(data)
+
+
+TRIAGE_CASES = {
+    "recorded": json.dumps(comment_delivery("thanks, looks good")).encode(),
+    "raw-utf8": json.dumps(comment_delivery("merci, café 👩‍🔬"), ensure_ascii=False).encode(),
+    "command": json.dumps(comment_delivery("/add 2502.05206")).encode(),
+    "quoted-command": json.dumps(comment_delivery("> /add 2502.05206")).encode(),
+    "edited": json.dumps({**comment_delivery("/add 2502.05206"), "action": "edited"}).encode(),
+    "invalid-utf8-elsewhere": b'{"action": "created", "comment": {"body": "hi"}, "x": "\xff"}',
+    "lone-surrogate-elsewhere": b'{"action": "created", "comment": {"body": "hi"}, "x": "\\ud83d"}',
+    "nan-elsewhere": b'{"action": "created", "comment": {"body": "hi"}, "x": NaN}',
+    "bom": b'\xef\xbb\xbf{"action": "created", "comment": {"body": "hi"}}',
+    "not-an-object": b'[{"action": "created"}]',
+    "comment-not-an-object": b'{"action": "created", "comment": "/add 2502.05206"}',
+    "body-not-text": b'{"action": "created", "comment": {"body": 7}}',
+    "garbage-after": b'{"action": "created", "comment": {"body": "hi"}} x',
+    "deep-elsewhere": b'{"x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+}
+
+
+@pytest.mark.parametrize("raw", TRIAGE_CASES.values(), ids=TRIAGE_CASES.keys())
+def test_the_triage_only_answers_what_the_full_parse_would_have(raw):
+    # True: answered "no command" without the full parse, so the full parse must say the same.
+    if comment_without_command(raw):
+        assert decided_in_full(raw)
+    assert comment_without_command(TRIAGE_CASES["recorded"]) and comment_without_command(TRIAGE_CASES["raw-utf8"])
+    assert not comment_without_command(TRIAGE_CASES["command"])
+
+
+@given(st.text(), st.booleans(), st.sampled_from(["created", "edited", "deleted"]))
+def test_the_triage_agrees_with_the_full_parse_on_any_comment(text, ascii_only, action):
+    raw = json.dumps({**comment_delivery(text), "action": action}, ensure_ascii=ascii_only).encode()
+    assert comment_without_command(raw) == decided_in_full(raw)
+
+
+async def test_a_signed_body_that_is_not_utf8_is_still_refused(client):
+    response = await post(client, TRIAGE_CASES["invalid-utf8-elsewhere"], "t-1")
+    assert response.status == 400 and await response.json() == {"error": "body is not JSON"}
