@@ -21,26 +21,26 @@ _PATCHES = {
                  "def run_frozen(*args, **kwargs):\n    gc.collect()\n    gc.freeze()\n"
                  "    return _run(*args, **kwargs)\nw.run_app = run_frozen"),
     # one-shot HMAC in C, compared as bytes
-    "hmacdigest": ("import hmac, bot.app\n"
+    "hmacdigest": ("import hmac, bot.web.app\n"
                    "def signature_valid(secret, body, header):\n"
                    "    if not secret or not header.startswith('sha256='):\n        return False\n"
                    "    try:\n        given = bytes.fromhex(header[7:])\n    except ValueError:\n        return False\n"
                    "    return hmac.compare_digest(hmac.digest(secret.encode(), body, 'sha256'), given)\n"
-                   "bot.app.signature_valid = signature_valid"),
+                   "bot.web.app.signature_valid = signature_valid"),
     # before issue #7: the body parsed by the standard library
-    "old-json": "import json, bot.app\ndef parse_body(body):\n    return json.loads(body)\nbot.app.parse_body = parse_body",
+    "old-json": "import json, bot.web.app\ndef parse_body(body):\n    return json.loads(body)\nbot.app.parse_body = parse_body",
     # before issue #7: delivery ids in a cachetools TTLCache
-    "old-dedupe": ("import time, cachetools, bot.app\nclass TTLDeliveries:\n"
+    "old-dedupe": ("import time, cachetools, bot.web.app\nclass TTLDeliveries:\n"
                    "    def __init__(self, limit, ttl):\n        self.seen = cachetools.TTLCache(maxsize=limit, ttl=ttl)\n"
                    "    def first_time(self, delivery):\n        if delivery in self.seen:\n            return False\n"
                    "        self.seen[delivery] = time.time()\n        return True\n"
-                   "bot.app.RecentDeliveries = TTLDeliveries"),
+                   "bot.web.app.RecentDeliveries = TTLDeliveries"),
     # before issue #7: every answer built by web.json_response from a dict
-    "old-answers": ("import json, bot.app\nfrom aiohttp import web\n"
-                    "_DICTS = {body: json.loads(body) for body in (bot.app.ACCEPTED, bot.app.NO_COMMAND, "
-                    "bot.app.DUPLICATE, bot.app.PONG, bot.app.BAD_SIGNATURE, bot.app.NOT_JSON, bot.app.NOT_AN_EVENT)}\n"
+    "old-answers": ("import json, bot.web.app\nfrom aiohttp import web\n"
+                    "_DICTS = {body: json.loads(body) for body in (bot.web.app.ACCEPTED, bot.web.app.NO_COMMAND, "
+                    "bot.web.app.DUPLICATE, bot.web.app.PONG, bot.web.app.BAD_SIGNATURE, bot.web.app.NOT_JSON, bot.web.app.NOT_AN_EVENT)}\n"
                     "def json_answer(body, status=200):\n    return web.json_response(_DICTS[body], status=status)\n"
-                    "bot.app.json_answer = json_answer"),
+                    "bot.web.app.json_answer = json_answer"),
     # before issue #7: each handler parses the comment again (off the ack path: only a command starts a job)
     "old-parse": "import handlers.commands as c\nc._parse_once = c._parse",
 }
@@ -48,7 +48,7 @@ _COMBINED = {"old-all": ("old-json", "old-dedupe", "old-answers", "old-parse")} 
 
 
 def _launch(*patches: str) -> list[str]:
-    code = "\n".join([_PATCHES[p] for p in patches] + ["import sys\nfrom bot.__main__ import main",
+    code = "\n".join([_PATCHES[p] for p in patches] + ["import sys\nfrom bot.cli.main import main",
                                                        "sys.exit(main())"])
     return [str(PYTHON), "-c", code]
 
@@ -60,7 +60,7 @@ VARIANTS = {"production": [str(PYTHON), "-m", "bot"],
 
 
 PROFILE_STAGES = (  # label, a frame name that marks the stage in py-spy's stacks
-    ("webhook handler (bot/app.py)", "webhook ("),
+    ("webhook handler (bot/web/app.py)", "webhook ("),
     ("  parse the body (parse_body)", "parse_body ("),
     ("  signature check", "signature_valid ("),
     ("  delivery dedupe (first_time)", "first_time ("),

@@ -26,8 +26,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-from bot.app import context_of
-from bot.scheduler import run_scheduled
+from bot.jobs.scheduler import run_scheduled
+from bot.web.app import context_of
 from handlers import router
 from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.github import FakeGitHub

@@ -15,7 +15,7 @@ and whether that work blocks the event loop.
    is timed, marked [loop] when it ran on the event loop's thread and [thread] when in a worker
    thread (which holds the loop up only through the GIL), and each wake-up later than 20 ms is
    matched to the longest call running then.
-3. The same handler CPU path run on the CPU worker thread (`bot.cpu.run_cpu`): the loop lag it leaves.
+3. The same handler CPU path run on the CPU worker thread (`bot.jobs.cpu.run_cpu`): the loop lag it leaves.
 """
 
 from __future__ import annotations
@@ -35,12 +35,12 @@ from pathlib import Path
 
 from common import PYTHON, ROOT, loop_lag_probe, print_table, rsa_private_key_pem
 
-from bot.additions import AddRequest, plan_additions, render_additions
-from bot.classify import choose_section, forget_models
 from bot.config import Config
-from bot.cpu import run_cpu
-from bot.listdoc import insert_entries, parse_list
-from bot.papers import ArxivRef, Paper
+from bot.curation.sections import choose_section, forget_models
+from bot.jobs.additions import AddRequest, plan_additions, render_additions
+from bot.jobs.cpu import run_cpu
+from bot.lists.document import insert_entries, parse_list
+from bot.papers.references import ArxivRef, Paper
 from tests.lists_data import records
 
 LISTS = ROOT / "tests" / "fixtures" / "lists"
@@ -144,10 +144,10 @@ def cpu_table(lists: dict[str, str], repeat: int) -> None:
 BLOCKING_CALLS = {  # module: names of synchronous functions the /add job calls (those present are timed)
     "handlers.add": ("parse_list", "section_model", "plan_additions", "parse_config", "render_reply",
                      "build_requests"),
-    "bot.additions_pr": ("render_additions", "remove_entry"),
-    "bot.additions": ("choose_section", "insert_entries", "parse_list"),
+    "bot.jobs.additions_pr": ("render_additions", "remove_entry"),
+    "bot.jobs.additions": ("choose_section", "insert_entries", "parse_list"),
     "gidgethub.sansio": ("decipher_response",),
-    "bot.github": ("base64",),
+    "bot.github.client": ("base64",),
 }
 
 
@@ -161,7 +161,7 @@ def time_calls(spans: list[tuple[str, float, float]]) -> list[str]:
         module = importlib.import_module(module_name)
         for name in names:
             original = getattr(module, name, None)
-            if isinstance(original, types.ModuleType):  # base64 in bot.github: time its codecs
+            if isinstance(original, types.ModuleType):  # base64 in bot.github.client: time its codecs
                 setattr(module, name, types.SimpleNamespace(
                     b64decode=_timer(original.b64decode, f"{module_name}: base64.b64decode", spans),
                     b64encode=_timer(original.b64encode, f"{module_name}: base64.b64encode", spans)))
@@ -188,8 +188,8 @@ def _timer(original: Callable, name: str, spans: list[tuple[str, float, float]])
 async def e2e_lag(lists: dict[str, str]) -> None:
     from aiohttp import ClientSession, web
 
-    from bot.app import create_app, jobs_of, settle_for_serving
     from bot.settings import Settings
+    from bot.web.app import create_app, jobs_of, settle_for_serving
 
     spans: list[tuple[str, float, float]] = []
     wrapped = time_calls(spans)
@@ -245,7 +245,7 @@ async def e2e_lag(lists: dict[str, str]) -> None:
 
 
 async def threaded_lag(lists: dict[str, str]) -> None:
-    from bot.app import settle_for_serving
+    from bot.web.app import settle_for_serving
 
     settle_for_serving()  # as `python -m bot` does before serving
     async with loop_lag_probe(0.005) as idle:
@@ -268,7 +268,7 @@ async def serve_fakes() -> None:
     """The child side of part 2: the fakes, driven by JSON lines on stdin, answering on stdout."""
     from common import BENCH_SECRET, start_fakes
 
-    from bot.replies import ADDITIONS_BRANCH
+    from bot.jobs.replies import ADDITIONS_BRANCH
     from tests.fakes.webhooks import issue_comment_event, signed_webhook
 
     async def read() -> dict | None:

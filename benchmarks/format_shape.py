@@ -35,9 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.entryformat import EntryFormat, anchor_entries, learn_format  # noqa: E402
-from bot.entryshape import core_shape, strict_shape  # noqa: E402
-from bot.listdoc import (  # noqa: E402
+from bot.lists.document import (  # noqa: E402
     Entry,
     ListDocument,
     Section,
@@ -45,8 +43,10 @@ from bot.listdoc import (  # noqa: E402
     insert_entries,
     parse_list,
 )
-from bot.papers import Paper  # noqa: E402
-from bot.render import render_entry  # noqa: E402
+from bot.lists.entries.format import EntryFormat, anchor_entries, learn_format  # noqa: E402
+from bot.lists.entries.shape import core_shape, strict_shape  # noqa: E402
+from bot.lists.render import render_entry  # noqa: E402
+from bot.papers.references import Paper  # noqa: E402
 
 FOLDS = 5
 NUMBERED = re.compile(r"^\s*(\d{1,9})[.)]\s")  # a numbered entry is rendered with its own number

@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.replies import ADDITIONS_BRANCH, decode_state  # noqa: E402
+from bot.jobs.replies import ADDITIONS_BRANCH, decode_state  # noqa: E402
 from tests.fakes.arxiv import FakeArxiv  # noqa: E402
 from tests.fakes.github import FakeGitHub  # noqa: E402
 from tests.fakes.webhooks import issue_comment_event, signed_webhook  # noqa: E402

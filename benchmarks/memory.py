@@ -34,7 +34,7 @@ from common import (
     start_fakes,
 )
 
-from bot.replies import ADDITIONS_BRANCH
+from bot.jobs.replies import ADDITIONS_BRANCH
 from tests.fakes.webhooks import issue_comment_event, signed_webhook
 from tests.lists_data import LISTS_DIR, records
 
@@ -43,9 +43,9 @@ LIST_FILES = ("ThuCCSLab__Awesome-LM-SSP.md", "isXinLiu__Awesome-MLLM-Safety.md"
 TARGET_MB = 120
 READERS = 10  # distinct commenters per repository
 # What-if variants: (extra environment, code run before the server starts) to measure a fix first.
-_PARSE_CACHE = ("import functools, bot.listdoc as l, bot.additions, bot.local, handlers.add, handlers.update\n"
+_PARSE_CACHE = ("import functools, bot.lists.document as l, bot.jobs.additions, bot.cli.local, handlers.add, handlers.update\n"
                 "parse = {}(l.parse_list.__wrapped__)\n"
-                "for m in (l, bot.additions, bot.local, handlers.add, handlers.update):\n    m.parse_list = parse")
+                "for m in (l, bot.jobs.additions, bot.cli.local, handlers.add, handlers.update):\n    m.parse_list = parse")
 # Where the memory goes: snapshots every 15 s in the server (compare two with `tracemalloc`'s compare_to).
 _SNAPSHOTS = ("import tempfile, threading, time, tracemalloc\ntracemalloc.start()\n"
               "def snapshots():\n    for i in range(1, 1000):\n        time.sleep(15)\n"
@@ -104,7 +104,7 @@ async def run(args: argparse.Namespace, log) -> int:
     port = free_port()
     extra_env, patch = VARIANTS[args.variant]
     env = bot_environment(port, fakes.github.url, fakes.arxiv.url, key, ARXIV_MIN_INTERVAL="0", **extra_env)
-    command = ["-m", "bot"] if not patch else ["-c", f"{patch}\nimport sys\nfrom bot.__main__ import main\n"
+    command = ["-m", "bot"] if not patch else ["-c", f"{patch}\nimport sys\nfrom bot.cli.main import main\n"
                                                      "sys.exit(main())"]
     server = await asyncio.create_subprocess_exec(str(PYTHON), *command, env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"

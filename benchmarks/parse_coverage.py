@@ -33,8 +33,8 @@ import cmarkgfm
 from cmarkgfm.cmark import Options
 from common import ROOT, print_table
 
-from bot.listdoc import ListDocument, parse_list
-from bot.listscan import scan_lines
+from bot.lists.document import ListDocument, parse_list
+from bot.lists.scan import scan_lines
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "lists"  # ../shared/data/lists from the worktree
 GFM_EXTENSIONS = ("table", "strikethrough", "autolink", "tagfilter", "tasklist")

@@ -6,12 +6,12 @@ with the seed list's config and with no config at all, and what the scheduled up
         [--lists ../shared/data/lists/raw] [--errors tuning|held-out|all]
 
 The config is the seed list's, written as its maintainer would. With no config, the list alone
-(its title, headings and entries; `bot.classify_topic`) says what is on topic. To show that
+(its title, headings and entries; `bot.curation.topic`) says what is on topic. To show that
 choices generalise, the set is split in two halves by a hash of the arXiv id: the config, the
 thresholds and the constants were worked out looking only at the "tuning" half; the "held-out"
 half is reported as is.
 
-"Update proposes" runs the real `bot.updates.plan_update` on one half's papers as one run's
+"Update proposes" runs the real `bot.jobs.updates.plan_update` on one half's papers as one run's
 candidates (as a first run over weeks of arXiv would see them, at most `max_papers` proposed)
 and as daily runs (one run per publication day), and counts how many proposed papers are on
 topic. The labels are about LLM / reasoning-model / agent safety, so the same measure is also
@@ -34,12 +34,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.classify import Relevance, score_relevance  # noqa: E402
 from bot.config import LatestConfig, parse_config  # noqa: E402
-from bot.latest import END_MARKER, START_MARKER  # noqa: E402
-from bot.listdoc import ListDocument, parse_list  # noqa: E402
-from bot.papers import Paper  # noqa: E402
-from bot.updates import plan_update  # noqa: E402
+from bot.curation.relevance import Relevance, score_relevance  # noqa: E402
+from bot.jobs.updates import plan_update  # noqa: E402
+from bot.lists.document import ListDocument, parse_list  # noqa: E402
+from bot.lists.latest.block import END_MARKER, START_MARKER  # noqa: E402
+from bot.papers.references import Paper  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 DEFAULT_DATA = SHARED / "data" / "relevance" / "dev.jsonl"

@@ -1,9 +1,9 @@
-"""Build `bot/data/background_stems.tsv`: how common each word stem is in AI paper titles at large.
+"""Build `bot/curation/data/background_stems.tsv`: how common each word stem is in AI paper titles at large.
 
     .venv/bin/python benchmarks/relevance_background.py [--lists ../shared/data/lists]
 
 With no config, relevance asks how much a new paper shares the words that make one list
-different from AI papers in general (`bot.classify_topic`). "In general" is this table: for each
+different from AI papers in general (`bot.curation.topic`). "In general" is this table: for each
 of the nineteen dev lists, the share of its titles that contain a stem, averaged over the lists
 (each list counts once, whatever its size, so no one topic dominates). Only stems in at least
 two lists are kept. The table holds counts, not titles.
@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.textfeatures import word_stems  # noqa: E402
+from bot.curation.textfeatures import word_stems  # noqa: E402
 
 DEFAULT_LISTS = ROOT.parent / "shared" / "data" / "lists"
-OUTPUT = ROOT / "bot" / "data" / "background_stems.tsv"
+OUTPUT = ROOT / "bot" / "curation" / "data" / "background_stems.tsv"
 MIN_LISTS = 2
 
 

@@ -40,8 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common import BENCH_APP_ID, print_table, rsa_private_key_pem
 
-from bot.app import context_of, open_context
-from bot.scheduler import run_scheduled
+from bot.jobs.scheduler import run_scheduled
+from bot.web.app import context_of, open_context
 from handlers import router
 from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.github import FakeGitHub

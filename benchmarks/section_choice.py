@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/section_choice.py [--data ../shared/data/lists] [--folds 5]
         [--only NAME] [--errors]
 
-For each list: parse the README with `bot.listdoc`, split its arXiv papers into folds; for each
+For each list: parse the README with `bot.lists.document`, split its arXiv papers into folds; for each
 fold remove every entry block of those papers from the README text, parse what is left, and ask
 `choose_section` for each hidden paper with its title, the date of its arXiv id and the authors its
 own entry names, as arXiv would give them (lists that write no authors give none; no abstract).
@@ -40,11 +40,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.classify import arxiv_id_date, choose_section  # noqa: E402
-from bot.classify_authors import authors_in_entry  # noqa: E402
-from bot.classify_groups import group_headings, topic_key  # noqa: E402
-from bot.classify_match import normalise_heading  # noqa: E402
-from bot.listdoc import ListDocument, parse_list  # noqa: E402
+from bot.curation.authors import authors_in_entry  # noqa: E402
+from bot.curation.groups import group_headings, topic_key  # noqa: E402
+from bot.curation.match import normalise_heading  # noqa: E402
+from bot.curation.sections import arxiv_id_date, choose_section  # noqa: E402
+from bot.lists.document import ListDocument, parse_list  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "lists"
 # The lists earlier sessions tuned the section model on; every later choice was tuned on them

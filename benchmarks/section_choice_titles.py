@@ -4,7 +4,7 @@ OpenReview, publisher pages), labelled by their title: the papers `/add` now tak
     .venv/bin/python benchmarks/section_choice_titles.py [--data ../shared/data/lists] [--folds 5] [--only NAME]
 
 Like benchmarks/section_choice.py (whose list loading it reuses), for each list: the paper entries
-without an arXiv id but with a title (bot.refs.title_key) are split into folds; each fold's entry
+without an arXiv id but with a title (bot.papers.refs.title_key) are split into folds; each fold's entry
 blocks are removed from the README, and `choose_section` is asked for each hidden entry with its
 title and the authors its own entry names (no abstract, no date). Right when the chosen section is
 one that lists that title. Prints top-1 and top-3 per list and the macro average.
@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.section_choice import DEFAULT_DATA, load_case  # noqa: E402
-from bot.classify import choose_section  # noqa: E402
-from bot.classify_authors import authors_in_entry  # noqa: E402
-from bot.listdoc import parse_list  # noqa: E402
-from bot.refs import title_key  # noqa: E402
+from bot.curation.authors import authors_in_entry  # noqa: E402
+from bot.curation.sections import choose_section  # noqa: E402
+from bot.lists.document import parse_list  # noqa: E402
+from bot.papers.refs import title_key  # noqa: E402
 
 
 def evaluate(data: Path, name: str, folds: int) -> dict[str, float]:

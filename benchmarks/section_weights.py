@@ -30,10 +30,10 @@ from pathlib import Path
 
 from section_choice import DEFAULT_DATA, TUNING, load_case
 
-from bot.classify import arxiv_id_date, forget_models, section_model
-from bot.classify_authors import author_keys
-from bot.classify_groups import topic_key
-from bot.classify_model import PARAMS, SectionModel
+from bot.curation.authors import author_keys
+from bot.curation.groups import topic_key
+from bot.curation.model import PARAMS, SectionModel
+from bot.curation.sections import arxiv_id_date, forget_models, section_model
 
 Terms = dict[str, list[float]]  # term name -> one value per candidate section
 BOT_WEIGHTS = {"centroid_words": PARAMS["centroid"], "centroid_letters": PARAMS["centroid"],

@@ -6,7 +6,7 @@ file with the most entries), then added back through the bot's own path: `plan_a
 choice, and the write guard where the code has one) and `render_additions`, one paper after the
 other as the rolling pull request writes them. Metadata comes from the record (title, arXiv id),
 the authors and date its entry shows, or the recorded arXiv answer in tests/fixtures/arxiv when
-one holds the paper. Every written edit is also judged by `bot.write_guard` on its own, so the
+one holds the paper. Every written edit is also judged by `bot.lists.write_guard` on its own, so the
 figures mean the same whether or not the code under test calls the guard.
 
 Printed per list: `n` papers held back; `accepted` papers whose edit the guard passes (the new code
@@ -45,11 +45,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from format_shape import authors_shown, published_of  # noqa: E402
 
-from bot.additions import AddRequest, plan_additions, render_additions  # noqa: E402
 from bot.config import Config  # noqa: E402
-from bot.listdoc import Entry, Section, parse_list  # noqa: E402
-from bot.papers import Paper, parse_ref  # noqa: E402
-from bot.write_guard import check_addition, diff_lines, foreign_mention, other_titles  # noqa: E402
+from bot.jobs.additions import AddRequest, plan_additions, render_additions  # noqa: E402
+from bot.lists.document import Entry, Section, parse_list  # noqa: E402
+from bot.lists.write_guard import check_addition, diff_lines, foreign_mention, other_titles  # noqa: E402
+from bot.papers.references import Paper, parse_ref  # noqa: E402
 
 HELD_BACK = 5
 

@@ -68,7 +68,7 @@ class Settings(BaseModel):
                                       description=_SECONDS)
     arxiv_timeout: float = Field(30.0, alias="ARXIV_TIMEOUT", gt=0, allow_inf_nan=False,
                                  description="a finite number of seconds, more than 0")
-    # Metadata beyond arXiv (DOIs, ACL Anthology, OpenReview): see bot.scholarly.
+    # Metadata beyond arXiv (DOIs, ACL Anthology, OpenReview): see bot.papers.scholarly.
     crossref_api_url: str = Field(DEFAULT_CROSSREF_API_URL, alias="CROSSREF_API_URL",
                                   description="an http:// or https:// URL")
     openalex_api_url: str = Field(DEFAULT_OPENALEX_API_URL, alias="OPENALEX_API_URL",
@@ -84,7 +84,7 @@ class Settings(BaseModel):
                                description="an e-mail address")
     scholarly_timeout: float = Field(15.0, alias="SCHOLARLY_TIMEOUT", gt=0, allow_inf_nan=False,
                                      description="a finite number of seconds, more than 0")
-    # None: each source's own polite interval (bot.scholarly.POLITE_INTERVALS)
+    # None: each source's own polite interval (bot.papers.scholarly.POLITE_INTERVALS)
     scholarly_min_interval: float | None = Field(None, alias="SCHOLARLY_MIN_INTERVAL", ge=0,
                                                  allow_inf_nan=False, description=_SECONDS)
     port: int = Field(3000, alias="PORT", ge=1, le=65535, description="a port number from 1 to 65535")

@@ -11,21 +11,17 @@ from typing import Any
 from gidgethub import sansio
 from gidgethub.routing import Router
 
-from bot.additions import AddRequest, Outcome, Pending, plan_additions
-from bot.additions_pr import AdditionsChange, write_additions
-from bot.classify import section_model
 from bot.config import CONFIG_PATH, Config, parse_config
-from bot.context import Context
-from bot.cpu import run_cpu
+from bot.curation.sections import section_model
 from bot.errors import ListFileMissing, PaperbotError
-from bot.github import WRITE_ROLES, FileContent, Repository
-from bot.identity import listed_lines, request_keys
-from bot.listdoc import ListDocument, parse_list
-from bot.logs import delivery_id
-from bot.lookup import Lookup, look_up
-from bot.papers import InvalidRef
-from bot.refs import PaperRef, parse_any_ref, ref_from_key, ref_key
-from bot.replies import (
+from bot.github.client import WRITE_ROLES, FileContent, Repository
+from bot.github.rolling import MAX_ATTEMPTS, Conflict, RollingPull
+from bot.github.snapshot import read_snapshot
+from bot.jobs.additions import AddRequest, Outcome, Pending, plan_additions
+from bot.jobs.additions_pr import AdditionsChange, write_additions
+from bot.jobs.context import Context
+from bot.jobs.cpu import run_cpu
+from bot.jobs.replies import (
     ADDITIONS_BRANCH,
     NO_PULL,
     NOT_PENDING,
@@ -37,8 +33,12 @@ from bot.replies import (
     render_reply,
     reply_marker,
 )
-from bot.rolling import MAX_ATTEMPTS, Conflict, RollingPull
-from bot.snapshot import read_snapshot
+from bot.lists.document import ListDocument, parse_list
+from bot.lists.identity import listed_lines, request_keys
+from bot.logs import delivery_id
+from bot.papers.lookup import Lookup, look_up
+from bot.papers.references import InvalidRef
+from bot.papers.refs import PaperRef, parse_any_ref, ref_from_key, ref_key
 from handlers.commands import Command, parse_commands, sent_by_bot
 
 log = logging.getLogger(__name__)

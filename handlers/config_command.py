@@ -11,8 +11,8 @@ from gidgethub import sansio
 from gidgethub.routing import Router
 
 from bot.config import CONFIG_PATH, Config, parse_config
-from bot.context import Context
-from bot.replies import reply_marker
+from bot.jobs.context import Context
+from bot.jobs.replies import reply_marker
 from handlers.commands import comment_commands
 
 router = Router()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from gidgethub import sansio
 from gidgethub.routing import Router
 
-from bot.context import Context
-from bot.scheduler import forget_repositories
+from bot.jobs.context import Context
+from bot.jobs.scheduler import forget_repositories
 
 router = Router()
 

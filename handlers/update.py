@@ -15,21 +15,22 @@ from gidgethub import sansio
 from gidgethub.routing import Router
 
 from bot.config import CONFIG_PATH, LatestConfig, parse_config
-from bot.config_issue import sync_config_issue
-from bot.context import Context
-from bot.cpu import run_cpu
 from bot.errors import ListFileMissing, PaperbotError
-from bot.github import WRITE_ROLES, FileContent, Repository
-from bot.harvest import Harvester, HarvestNeed
-from bot.identity import listed_keys
-from bot.latest import BlockError, find_block, listed_ids, parse_rows
-from bot.listdoc import ListDocument, parse_list
-from bot.papers import Paper
-from bot.replies import decode_state, reply_marker
-from bot.rolling import MAX_ATTEMPTS, Conflict, FileChange, RollingPull, publish
-from bot.snapshot import Snapshot, read_snapshot
-from bot.update_text import LATEST_BRANCH, LATEST_TITLE, render_update_body
-from bot.updates import default_query, is_due, last_run, plan_update
+from bot.github.client import WRITE_ROLES, FileContent, Repository
+from bot.github.pull_state import decode_state
+from bot.github.rolling import MAX_ATTEMPTS, Conflict, FileChange, RollingPull, publish
+from bot.github.snapshot import Snapshot, read_snapshot
+from bot.jobs.config_issue import sync_config_issue
+from bot.jobs.context import Context
+from bot.jobs.cpu import run_cpu
+from bot.jobs.harvest import Harvester, HarvestNeed
+from bot.jobs.replies import reply_marker
+from bot.jobs.update_text import LATEST_BRANCH, LATEST_TITLE, render_update_body
+from bot.jobs.updates import default_query, is_due, last_run, plan_update
+from bot.lists.document import ListDocument, parse_list
+from bot.lists.identity import listed_keys
+from bot.lists.latest.block import BlockError, find_block, listed_ids, parse_rows
+from bot.papers.references import Paper
 from handlers.commands import comment_commands
 
 log = logging.getLogger(__name__)

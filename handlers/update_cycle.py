@@ -2,7 +2,7 @@
 
 Three steps, so that arXiv is asked once per distinct query however many lists share it:
 1. read each repository once (its config, list and rolling pull request) and learn its query;
-2. harvest each distinct query once (`bot.harvest`), from the oldest window among its lists;
+2. harvest each distinct query once (`bot.jobs.harvest`), from the oldest window among its lists;
 3. give each repository the papers of its own window; only those with something new write, and
    their writes are spread out by a random pause (GitHub's secondary rate limits count bursts).
 A repository with nothing new costs its one read, and writes nothing.
@@ -20,10 +20,10 @@ from typing import Any
 from gidgethub import sansio
 from gidgethub.routing import Router
 
-from bot.context import Context
-from bot.github import Repository
-from bot.harvest import Harvester
-from bot.scheduler import RepositoryRun
+from bot.github.client import Repository
+from bot.jobs.context import Context
+from bot.jobs.harvest import Harvester
+from bot.jobs.scheduler import RepositoryRun
 from handlers.update import Prepared, UpdateResult, prepare_update, update_repository
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ async def bot(aiohttp_client, fake_github, fake_arxiv, fake_scholarly, github_ap
 @pytest.fixture(autouse=True)
 def fast_github_retries(monkeypatch):
     """Keep the real retry logic, with backoff in milliseconds instead of seconds."""
-    from bot.github import GitHubAPI
+    from bot.github.client import GitHubAPI
 
     monkeypatch.setattr(GitHubAPI, "retry_base_delay", 0.01)
 

@@ -7,8 +7,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from bot.app import create_app, jobs_of
 from bot.settings import Settings
+from bot.web.app import create_app, jobs_of
 from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.github import FakeGitHub
 from tests.fakes.webhooks import issue_comment_event, signed_webhook

@@ -11,7 +11,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from bot.papers import Paper
+from bot.papers.references import Paper
 
 LISTS_DIR = Path(__file__).parent / "fixtures" / "lists"
 LIST_NAMES = (

@@ -13,7 +13,8 @@ from gidgethub.routing import Router
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.app import (
+from bot.settings import Settings
+from bot.web.app import (
     ACCEPTED,
     DUPLICATE,
     NO_COMMAND,
@@ -26,7 +27,6 @@ from bot.app import (
     mentions_command,
     parse_body,
 )
-from bot.settings import Settings
 from handlers import commands
 from handlers.commands import comment_commands, parse_commands
 from tests.fakes.webhooks import load_webhook, signed_webhook

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.replies import ADDITIONS_BRANCH, decode_state
+from bot.github.pull_state import decode_state
+from bot.jobs.replies import ADDITIONS_BRANCH
 
 REPO = "octo-org/awesome-safety"
 LIST = """# Awesome Safety

@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from bot.arxiv_client import ARXIV_DOWN, ArxivClient, SearchQuery
 from bot.errors import ArxivUnavailable
-from bot.papers import parse_ref
+from bot.papers.arxiv_client import ARXIV_DOWN, ArxivClient, SearchQuery
+from bot.papers.references import parse_ref
 
 
 def gaps(times: list[float]) -> list[float]:

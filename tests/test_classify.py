@@ -9,24 +9,23 @@ from pathlib import Path
 
 import pytest
 
-from bot import classify
-from bot.classify import (
+from bot.cli.classify import ERROR_NO_TITLE, run_classify
+from bot.config import LatestConfig, SectionHint, parse_config
+from bot.curation import sections as classify
+from bot.curation.headings import YearSpan, year_span
+from bot.curation.match import normalise_heading
+from bot.curation.query import PaperText, QueryError, evaluate, parse_query
+from bot.curation.relevance import REASON_NOTHING, compile_rules, score_relevance
+from bot.curation.sections import (
     CONFIDENT_SHARE,
     MAX_CANDIDATES,
     arxiv_id_date,
     choose_section,
     match_section,
-    score_relevance,
     section_model,
 )
-from bot.classify_cli import ERROR_NO_TITLE, run_classify
-from bot.classify_headings import YearSpan, year_span
-from bot.classify_match import normalise_heading
-from bot.classify_query import PaperText, QueryError, evaluate, parse_query
-from bot.classify_relevance import REASON_NOTHING, compile_rules
-from bot.config import LatestConfig, SectionHint, parse_config
-from bot.listdoc import parse_list
-from bot.textfeatures import stem, word_stems
+from bot.curation.textfeatures import stem, word_stems
+from bot.lists.document import parse_list
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -383,7 +382,7 @@ def test_hints_with_unknown_sections_are_ignored(mllm):
 
 
 def test_author_keys_from_the_ways_lists_write_authors():
-    from bot.classify_authors import author_key, authors_in_entry
+    from bot.curation.authors import author_key, authors_in_entry
 
     assert author_key("Xinghao Chen") == author_key("X. Chen") == "x chen"
     assert author_key("Zoë Müller") == "z muller"

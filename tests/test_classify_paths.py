@@ -9,15 +9,15 @@ from datetime import date
 
 import pytest
 
-from bot.additions import AddRequest, Outcome, Pending
-from bot.classify import choose_section
-from bot.classify_cli import run_classify
-from bot.classify_groups import Topic, group_headings, group_topics, topic_key
-from bot.classify_headings import YearSpan
-from bot.classify_match import match_section, path_label, paths_named, section_matches
-from bot.listdoc import parse_list
-from bot.papers import Paper, parse_ref
-from bot.replies import OUTCOME_TEXT, render_pull_body, render_reply
+from bot.cli.classify import run_classify
+from bot.curation.groups import Topic, group_headings, group_topics, topic_key
+from bot.curation.headings import YearSpan
+from bot.curation.match import match_section, path_label, paths_named, section_matches
+from bot.curation.sections import choose_section
+from bot.jobs.additions import AddRequest, Outcome, Pending
+from bot.jobs.replies import OUTCOME_TEXT, render_pull_body, render_reply
+from bot.lists.document import parse_list
+from bot.papers.references import Paper, parse_ref
 
 # A topic grouped by year under one parent, a topic of the same name under another, and one
 # without groups; the list's title is shared by every section.
@@ -196,8 +196,8 @@ def test_pull_body_shows_whole_paths():
 
 def test_semantic_terms_load_the_model_from_the_wheel_and_score_meaning():
     pytest.importorskip("wordllama")
-    from bot.classify_model import SectionExample, build_model
-    from bot.classify_semantic import embedder
+    from bot.curation.model import SectionExample, build_model
+    from bot.curation.semantic import embedder
 
     assert embedder() is not None  # from the installed files: tests have no network
     sections = [SectionExample(("Biology and Medicine",), ("Medical question answering with LLMs",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 
-from bot.replies import ADDITIONS_BRANCH, decode_state
+from bot.github.pull_state import decode_state
+from bot.jobs.replies import ADDITIONS_BRANCH
 from tests.fakes.webhooks import issue_comment_event
 
 LIST = "# List\n\n## Papers\n\n- [Seed paper](https://arxiv.org/abs/2401.00001)\n"

@@ -12,12 +12,12 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from bot.config import parse_config
-from bot.config_schema import SCHEMA_FILE, render_schema
+from bot.config.schema import SCHEMA_FILE, render_schema
 from tests.test_config import MESSAGES
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = sorted([*ROOT.glob("examples/*/paperbot.yml"), *(ROOT / "tests" / "fixtures" / "config").glob("*.yml")])
-REGENERATE = "python -m bot.config_schema > paperbot.schema.json"
+REGENERATE = "python -m bot.config.schema > paperbot.schema.json"
 
 
 @pytest.fixture(scope="module")

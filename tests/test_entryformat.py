@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.entryformat import DEFAULT_FORMAT, AuthorStyle, learn_format
-from bot.entrytemplate import induce
-from bot.listdoc import parse_list
+from bot.lists.document import parse_list
+from bot.lists.entries.format import DEFAULT_FORMAT, AuthorStyle, learn_format
+from bot.lists.entries.template import induce
 from tests.lists_data import list_text
 
 TEMPLATE_CASES = [

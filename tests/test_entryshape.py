@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.entryshape import core_shape, strict_shape
+from bot.lists.entries.shape import core_shape, strict_shape
 
 SUMMARY = '<details><summary>T (2024) [<a href="https://arxiv.org/abs/2402.09063">Paper</a>]{}</summary>'
 

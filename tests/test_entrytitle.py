@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.entrytitle import paper_name, short_name
+from bot.lists.entries.title import paper_name, short_name
 
 
 @pytest.mark.parametrize(("title", "expected"), [

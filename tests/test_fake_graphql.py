@@ -9,8 +9,8 @@ from gidgethub import GraphQLAuthorizationFailure, QueryError
 from gidgethub import aiohttp as gh_aiohttp
 from gidgethub.apps import get_installation_access_token
 
-from bot.gitwrite import COMMIT_ON_BRANCH, MOVE_BRANCH, NO_OID
-from bot.snapshot import CLOSED_QUERY, SNAPSHOT_QUERY
+from bot.github.commits import COMMIT_ON_BRANCH, MOVE_BRANCH, NO_OID
+from bot.github.snapshot import CLOSED_QUERY, SNAPSHOT_QUERY
 
 REPO = "octo-org/list"
 BRANCH = "paperbot/additions"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.arxiv_client import ARXIV_DOWN
-from bot.replies import ADDITIONS_BRANCH, decode_state
+from bot.github.pull_state import decode_state
+from bot.jobs.replies import ADDITIONS_BRANCH
+from bot.papers.arxiv_client import ARXIV_DOWN
 from tests.test_add_e2e import LIST, REPO, seed_papers
 
 

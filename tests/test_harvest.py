@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.config import LatestConfig
-from bot.harvest import Harvest, Harvester, HarvestNeed, decode_harvest, encode_harvest, widest
-from bot.papers import Paper
+from bot.jobs.harvest import Harvest, Harvester, HarvestNeed, decode_harvest, encode_harvest, widest
+from bot.jobs.updates import default_query, harvest_key, in_window
+from bot.papers.references import Paper
 from bot.shared_cache import MemoryCache
-from bot.updates import default_query, harvest_key, in_window
 
 
 def paper(arxiv_id: str, published: date) -> Paper:

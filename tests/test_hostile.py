@@ -10,9 +10,9 @@ import cmarkgfm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.listdoc import insert_entries, parse_list
-from bot.papers import Paper
-from bot.replies import ADDITIONS_BRANCH
+from bot.jobs.replies import ADDITIONS_BRANCH
+from bot.lists.document import insert_entries, parse_list
+from bot.papers.references import Paper
 from tests.test_add_e2e import LIST, REPO, seed_papers
 
 LISTS = Path(__file__).parent / "fixtures" / "lists"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.identity import candidate_keys, listed_keys
-from bot.latest import listed_ids
-from bot.listdoc import parse_list
-from bot.papers import Paper
+from bot.lists.document import parse_list
+from bot.lists.identity import candidate_keys, listed_keys
+from bot.lists.latest.block import listed_ids
+from bot.papers.references import Paper
 
 LIST = """# L
 

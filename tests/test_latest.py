@@ -1,4 +1,4 @@
-"""bot.latest: the latest-papers block and its archive, on the seed list and on hostile metadata.
+"""bot.lists.latest.block: the latest-papers block and its archive, on the seed list and on hostile metadata.
 
 Rendering is checked against GitHub's own Markdown parser (cmark-gfm, via `cmarkgfm`): a row that
 renders with anything but four cells, a tag we did not write, or text other than the paper's, fails.
@@ -17,7 +17,8 @@ from cmarkgfm.cmark import Options
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.latest import (
+from bot.lists.latest.archive import ARCHIVE_INTRO
+from bot.lists.latest.block import (
     END_MARKER,
     START_MARKER,
     TABLE_HEADER,
@@ -32,10 +33,9 @@ from bot.latest import (
     row_from_paper,
     update_archive,
 )
-from bot.latest_archive import ARCHIVE_INTRO
-from bot.papers import Paper
-from bot.render import escape_table_cell
-from bot.summary import summarize
+from bot.lists.render import escape_table_cell
+from bot.papers.references import Paper
+from bot.papers.summary import summarize
 
 SEED = Path(__file__).parent / "fixtures" / "seed"
 README = (SEED / "README.md").read_text(encoding="utf-8")

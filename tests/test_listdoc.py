@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from bot.entryformat import anchor_entries, date_order, learn_format
-from bot.entryshape import core_shape
-from bot.listdoc import ListDocument, Section, insert_entries, parse_list, remove_entry
-from bot.papers import Paper
+from bot.lists.document import ListDocument, Section, insert_entries, parse_list, remove_entry
+from bot.lists.entries.format import anchor_entries, date_order, learn_format
+from bot.lists.entries.shape import core_shape
+from bot.papers.references import Paper
 from tests.lists_data import (
     SEED_LIST,
     all_list_files,
@@ -272,7 +272,7 @@ def _round_trip_sample(name: str, source: str) -> list[dict]:
     return recs[::step]
 
 
-# Least share of re-added entries whose shape (bot.entryshape.core_shape) is the removed entry's or
+# Least share of re-added entries whose shape (bot.lists.entries.shape.core_shape) is the removed entry's or
 # a neighbour's. Below 1 where entries carry what arXiv cannot tell: chawins' notes under each
 # `<details>` summary, tjunlp's dataset names in front of titles; none on isXinLiu, whose
 # affiliation and finding lines arXiv cannot fill and the bot leaves out rather than writing `* -`

@@ -12,8 +12,8 @@ import pytest
 from cmarkgfm.cmark import Options
 from markdown_it import MarkdownIt
 
-from bot.listdoc import parse_list
-from bot.mdblocks import PARSER
+from bot.lists.document import parse_list
+from bot.lists.markdown import PARSER
 from tests.lists_data import LIST_NAMES, list_text, records_by_file
 
 A = "https://arxiv.org/abs/2401.0000"  # + one digit

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.papers import ArxivRef, InvalidRef, find_arxiv_ids, parse_ref
+from bot.papers.references import ArxivRef, InvalidRef, find_arxiv_ids, parse_ref
 
 VALID = [
     ("arXiv:2502.05206", ArxivRef("2502.05206")),

@@ -7,8 +7,9 @@ import json
 import time
 import uuid
 
-from bot.app import QUEUE_FULL, WEBHOOK_PATH, context_of, jobs_of
-from bot.replies import ADDITIONS_BRANCH, decode_state
+from bot.github.pull_state import decode_state
+from bot.jobs.replies import ADDITIONS_BRANCH
+from bot.web.app import QUEUE_FULL, WEBHOOK_PATH, context_of, jobs_of
 from tests.fakes.webhooks import issue_comment_event, signed_webhook
 from tests.harness import WEBHOOK_SECRET, make_harness
 from tests.test_concurrency import LIST, add_papers

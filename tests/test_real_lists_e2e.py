@@ -6,9 +6,9 @@ import difflib
 
 import pytest
 
-from bot.entryshape import core_shape
-from bot.listdoc import parse_list
-from bot.replies import ADDITIONS_BRANCH
+from bot.jobs.replies import ADDITIONS_BRANCH
+from bot.lists.document import parse_list
+from bot.lists.entries.shape import core_shape
 from tests.lists_data import LIST_NAMES, list_text, records_by_file
 
 NEW_ID = "2511.04321"

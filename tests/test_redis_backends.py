@@ -10,9 +10,9 @@ from datetime import date
 
 from redis.asyncio import Redis
 
-from bot.arxiv_shared import RedisRateGate, paper_from_bytes, paper_to_bytes
-from bot.locks import RedisLocks
-from bot.papers import Paper
+from bot.jobs.locks import RedisLocks
+from bot.papers.arxiv_shared import RedisRateGate, paper_from_bytes, paper_to_bytes
+from bot.papers.references import Paper
 from bot.shared_cache import MemoryCache, RedisCache, get_json, set_json
 
 

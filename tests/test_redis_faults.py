@@ -11,10 +11,10 @@ import pytest
 from arq.worker import Worker
 from redis.asyncio import Redis
 
-from bot import worker as worker_module
-from bot.intake import FAILED_JOBS
-from bot.redeliver import to_redeliver
+from bot.cli import worker as worker_module
+from bot.github.redeliver import to_redeliver
 from bot.redis_conn import open_redis
+from bot.web.intake import FAILED_JOBS
 from tests.fakes.webhooks import issue_comment_event, signed_webhook
 from tests.harness import WEBHOOK_SECRET, bot_settings, free_port
 from tests.processes import ROOT, Fleet, fleet_env
@@ -85,7 +85,7 @@ async def test_redis_lost_mid_run_answers_503_then_redelivers(
 
 async def test_a_job_failing_five_times_is_kept_logged_and_shown_in_health(
         aiohttp_client, fake_github, fake_arxiv, github_app_key, github_app_id, redis_server, monkeypatch, caplog):
-    from bot.app import create_app
+    from bot.web.app import create_app
 
     monkeypatch.setattr(worker_module, "retry_delay", lambda job_try: 0.01)
     fake_github.add_repo(REPO, {"README.md": LIST})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.papers import ArxivRef, InvalidRef
-from bot.refs import ScholarRef, identity_keys_in, parse_any_ref, ref_from_key, title_key
+from bot.papers.references import ArxivRef, InvalidRef
+from bot.papers.refs import ScholarRef, identity_keys_in, parse_any_ref, ref_from_key, title_key
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

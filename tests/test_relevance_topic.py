@@ -1,4 +1,4 @@
-"""Relevance with no config: the list itself says what is on topic (bot.classify_topic)."""
+"""Relevance with no config: the list itself says what is on topic (bot.curation.topic)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.classify import score_relevance
-from bot.classify_relevance import REASON_NO_TOPIC
-from bot.classify_topic import REASON_FAR, build_topic, list_title, topical_sections
 from bot.config import LatestConfig
-from bot.listdoc import parse_list
+from bot.curation.relevance import REASON_NO_TOPIC, score_relevance
+from bot.curation.topic import REASON_FAR, build_topic, list_title, topical_sections
+from bot.lists.document import parse_list
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NO_CONFIG = LatestConfig()

@@ -7,11 +7,9 @@ from datetime import date
 
 import pytest
 
-from bot.entryformat import AuthorStyle, CellFormat, EntryFormat
-from bot.listdoc import parse_list
-from bot.listscan import split_cells
-from bot.papers import Paper
-from bot.render import (
+from bot.lists.document import parse_list
+from bot.lists.entries.format import AuthorStyle, CellFormat, EntryFormat
+from bot.lists.render import (
     abstract_excerpt,
     escape_html,
     escape_inline,
@@ -21,6 +19,8 @@ from bot.render import (
     render_entry,
     venue_of,
 )
+from bot.lists.scan import split_cells
+from bot.papers.references import Paper
 from tests.lists_data import SEED_LIST, all_list_files, list_text
 
 
@@ -206,7 +206,7 @@ def _structure(text: str) -> tuple:
 @pytest.mark.parametrize(("name", "source"), [*all_list_files()[::3], ("seed", "")])
 @pytest.mark.parametrize("title", HOSTILE_TITLES)
 def test_hostile_title_cannot_break_the_list(name: str, source: str, title: str) -> None:
-    from bot.listdoc import insert_entries
+    from bot.lists.document import insert_entries
 
     text = SEED_LIST.read_text(encoding="utf-8") if name == "seed" else list_text(name, source)
     doc = parse_list(text)

@@ -1,4 +1,4 @@
-"""GitHub retries (bot/github_retry.py on tenacity): what is resent, when, and how often."""
+"""GitHub retries (bot/github/retry.py on tenacity): what is resent, when, and how often."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import aiohttp
 import pytest
 from gidgethub import BadRequest, GitHubBroken
 
-from bot.github import GitHubApp
-from bot.github_retry import (
+from bot.github.client import GitHubApp
+from bot.github.retry import (
     MAX_RETRIES,
     MAX_RETRY_WAIT,
     github_retrying,

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.replies import ADDITIONS_BRANCH, decode_state, encode_state
-from bot.snapshot import is_ours
-from bot.update_text import LATEST_BRANCH
+from bot.github.pull_state import decode_state, encode_state
+from bot.github.snapshot import is_ours
+from bot.jobs.replies import ADDITIONS_BRANCH
+from bot.jobs.update_text import LATEST_BRANCH
 from tests import test_add_e2e as add_e2e
 from tests import test_update_e2e as update_e2e
 from tests.test_update_e2e import relevant, run, table_ids

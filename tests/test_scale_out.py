@@ -14,8 +14,8 @@ import time
 
 import pytest
 
-from bot.replies import ADDITIONS_BRANCH, reply_marker
-from bot.worker import JOB_FINISHED
+from bot.cli.worker import JOB_FINISHED
+from bot.jobs.replies import ADDITIONS_BRANCH, reply_marker
 from tests.fakes.webhooks import issue_comment_event
 from tests.harness import WEBHOOK_SECRET
 from tests.processes import Fleet, fleet_env

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.replies import ADDITIONS_BRANCH, decode_state
-from bot.scholarly import SOURCE_DOWN
+from bot.github.pull_state import decode_state
+from bot.jobs.replies import ADDITIONS_BRANCH
+from bot.papers.scholarly import SOURCE_DOWN
 from tests.fakes.scholarly import ACL_PAGES_PRESENT
 
 REPO = "octo-org/awesome-llm-tools"

@@ -138,7 +138,7 @@ def test_multi_line_private_key_in_env_file(tmp_path, github_app_key):
 
 def test_setup_rewrites_a_multi_line_key_whole(tmp_path, github_app_key):
     """The setup page saves base64 of the new key over a multi-line one; both read back whole."""
-    from bot.setup_env import update_env_file
+    from bot.setup.env_file import update_env_file
 
     env = tmp_path / ".env"
     env.write_text(f'# mine\nAPP_ID=7\nPRIVATE_KEY="{PEM.strip()}"\nWEBHOOK_SECRET=w\nKEEP=1\n')
@@ -151,7 +151,7 @@ def test_setup_rewrites_a_multi_line_key_whole(tmp_path, github_app_key):
 
 def test_the_environment_is_read_when_asked_not_at_import(monkeypatch):
     env = {**os.environ, "MAX_CONCURRENT_JOBS": "nan", "PYTHONPATH": str(ROOT)}
-    imported = subprocess.run([sys.executable, "-c", "import bot.settings, bot.app, bot.__main__"], env=env,
+    imported = subprocess.run([sys.executable, "-c", "import bot.settings, bot.web.app, bot.__main__"], env=env,
                               capture_output=True, text=True, check=False)
     assert imported.returncode == 0, imported.stderr
     monkeypatch.setenv("MAX_CONCURRENT_JOBS", "nan")

@@ -19,10 +19,11 @@ import yaml
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from bot import setup_credentials as creds
-from bot import setup_github, setup_pages
 from bot.settings import Settings, read_env_file
-from bot.setup import (
+from bot.setup import credentials as creds
+from bot.setup import github_calls as setup_github
+from bot.setup import pages as setup_pages
+from bot.setup.app import (
     ALREADY_CONFIGURED,
     BAD_ORGANIZATION,
     BAD_STATE,
@@ -32,8 +33,8 @@ from bot.setup import (
     create_setup_app,
     run_until_configured,
 )
-from bot.setup_env import format_env_value, merge_env_text, update_env_file
-from bot.setup_manifest import WEBHOOK_PATH, base_url_of, github_web_url, registration_url
+from bot.setup.env_file import format_env_value, merge_env_text, update_env_file
+from bot.setup.manifest import WEBHOOK_PATH, base_url_of, github_web_url, registration_url
 
 APP_YML = Path(__file__).resolve().parent.parent / "app.yml"
 MISSING = ["APP_ID", "WEBHOOK_SECRET", "PRIVATE_KEY (or PRIVATE_KEY_PATH)"]
@@ -452,6 +453,6 @@ def test_base_url(public, proto, host, expected):
 
 
 def test_webhook_path_matches_the_server():
-    from bot.app import WEBHOOK_PATH as SERVED
+    from bot.web.app import WEBHOOK_PATH as SERVED
 
     assert WEBHOOK_PATH == SERVED

@@ -13,9 +13,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.setup import create_setup_app
-from bot.setup_access import COOKIE, NOT_FROM_LINK, WRONG_LINK
-from bot.setup_manifest import WEBHOOK_PATH
+from bot.setup.access import COOKIE, NOT_FROM_LINK, WRONG_LINK
+from bot.setup.app import create_setup_app
+from bot.setup.manifest import WEBHOOK_PATH
 from tests.harness import free_port
 from tests.test_setup import APP_YML, MISSING, start_registration
 

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from bot.settings import Settings
-from bot.setup import create_setup_app
+from bot.setup.app import create_setup_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 APP_YML = Path(__file__).resolve().parent.parent / "app.yml"

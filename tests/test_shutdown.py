@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.replies import ADDITIONS_BRANCH
+from bot.jobs.replies import ADDITIONS_BRANCH
 from tests.fakes.webhooks import issue_comment_event, signed_webhook
 from tests.harness import WEBHOOK_SECRET, free_port
 from tests.test_add_e2e import LIST, REPO, seed_papers

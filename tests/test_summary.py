@@ -1,4 +1,4 @@
-"""bot.summary: one or two clean sentences out of an arXiv abstract."""
+"""bot.papers.summary: one or two clean sentences out of an arXiv abstract."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.latest import parse_rows
-from bot.summary import ELLIPSIS, split_sentences, summarize
+from bot.lists.latest.block import parse_rows
+from bot.papers.summary import ELLIPSIS, split_sentences, summarize
 
 SEED_README = Path(__file__).parent / "fixtures" / "seed" / "README.md"
 

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.github import TOKEN_REFRESH_MARGIN
-from bot.replies import ADDITIONS_BRANCH, decode_state
+from bot.github.client import TOKEN_REFRESH_MARGIN
+from bot.github.pull_state import decode_state
+from bot.jobs.replies import ADDITIONS_BRANCH
 from handlers.add import UNEXPECTED
 from tests.fakes.webhooks import issue_comment_event
 from tests.test_add_e2e import LIST, REPO, seed_papers

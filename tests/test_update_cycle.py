@@ -3,11 +3,11 @@ is new, and no more GitHub reads than needed, against the fake GitHub and fake a
 
 from __future__ import annotations
 
-from bot.app import context_of
-from bot.latest import find_block, parse_rows
-from bot.replies import decode_state
-from bot.scheduler import run_scheduled
-from bot.update_text import LATEST_BRANCH
+from bot.github.pull_state import decode_state
+from bot.jobs.scheduler import run_scheduled
+from bot.jobs.update_text import LATEST_BRANCH
+from bot.lists.latest.block import find_block, parse_rows
+from bot.web.app import context_of
 from handlers import router
 from tests.fakes.webhooks import load_webhook
 

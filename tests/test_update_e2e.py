@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import context_of
-from bot.latest import find_block, parse_rows
-from bot.replies import decode_state
-from bot.scheduler import run_scheduled
-from bot.update_text import LATEST_BRANCH
+from bot.github.pull_state import decode_state
+from bot.jobs.scheduler import run_scheduled
+from bot.jobs.update_text import LATEST_BRANCH
+from bot.lists.latest.block import find_block, parse_rows
+from bot.web.app import context_of
 from handlers import router
 
 REPO = "octo-org/awesome-lrm-safety"
@@ -199,7 +199,7 @@ async def test_config_problems_keep_one_issue_up_to_date(bot, repo, fake_github)
 async def test_server_loop_runs_updates_through_the_same_handler(bot, repo, fake_github):
     import asyncio
 
-    from bot.scheduler import periodic_updates
+    from bot.jobs.scheduler import periodic_updates
 
     loop = asyncio.create_task(periodic_updates(context_of(bot.client.app), router, interval=0.05))
     try:

@@ -1,16 +1,16 @@
 """The scheduled update of a list with no `.github/paperbot.yml`: the list itself decides what is
-on topic (bot.classify_topic), and the pull request says why each paper fits."""
+on topic (bot.curation.topic), and the pull request says why each paper fits."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from bot.app import context_of
-from bot.latest import END_MARKER, START_MARKER
-from bot.replies import decode_state
-from bot.scheduler import run_scheduled
-from bot.update_text import DROPPED_LINE, LATEST_BRANCH
+from bot.github.pull_state import decode_state
+from bot.jobs.scheduler import run_scheduled
+from bot.jobs.update_text import DROPPED_LINE, LATEST_BRANCH
+from bot.lists.latest.block import END_MARKER, START_MARKER
+from bot.web.app import context_of
 from handlers import router
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -7,8 +7,8 @@ import json
 import pytest
 from gidgethub.routing import Router
 
-from bot.app import create_app, jobs_of, signature_valid
 from bot.settings import Settings
+from bot.web.app import create_app, jobs_of, signature_valid
 
 SECRET = "It's a Secret to Everybody"
 

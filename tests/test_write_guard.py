@@ -1,4 +1,4 @@
-"""The write guard (bot.write_guard) and the entry writer on lists written in unfamiliar shapes:
+"""The write guard (bot.lists.write_guard) and the entry writer on lists written in unfamiliar shapes:
 each reason an edit is refused, the real cases that invented entries (hymie122/RAG-Survey,
 WooooDyy/LLM-Agent-Paper-List), date-sorted insertion, and the refusal as the user sees it."""
 
@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.additions import AddRequest, Pending, plan_additions, render_additions, render_checked
-from bot.classify import candidate_sections
 from bot.config import Config
-from bot.listdoc import parse_list
-from bot.papers import Paper, parse_ref
-from bot.replies import NOT_UNDERSTOOD, OUTCOME_TEXT, render_reply
-from bot.write_guard import (
+from bot.curation.sections import candidate_sections
+from bot.jobs.additions import AddRequest, Pending, plan_additions, render_additions, render_checked
+from bot.jobs.replies import NOT_UNDERSTOOD, OUTCOME_TEXT, render_reply
+from bot.lists.document import parse_list
+from bot.lists.write_guard import (
     CHANGED_LINES,
     EMPTY_ITEM,
     ENTRIES_CHANGED,
@@ -28,6 +27,7 @@ from bot.write_guard import (
     check_addition,
     insert_checked,
 )
+from bot.papers.references import Paper, parse_ref
 
 FIXTURES = Path(__file__).parent / "fixtures" / "write_guard"
 

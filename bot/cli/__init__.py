@@ -1,0 +1,1 @@
+"""The command line (`python -m bot ...`): serve, worker, update, add, classify, check-config, receive."""

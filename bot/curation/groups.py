@@ -1,0 +1,89 @@
+"""Topics and their year groups: `Attacks › Jailbreak › 2025` is the topic `Attacks › Jailbreak`
+and the year group `2025`.
+
+Lists that group a topic's papers by year (or by venue and year: `ICLR 2024`) repeat each topic
+under every group, or every group under each topic. What a paper is about decides the topic; its
+date decides the group. So the section model learns one topic from the entries of all its groups
+(more examples, and no group competes with its own topic), and `Topic.place` picks the group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from bot.curation.headings import YearSpan, year_span
+from bot.lists.document import Entry, Section
+
+
+@dataclass(frozen=True)
+class Topic:
+    """Sections that differ only in their year (or venue-and-year) headings."""
+
+    key: tuple[str, ...]  # the path without its group headings
+    sections: tuple[Section, ...]  # in document order
+    spans: tuple[YearSpan | None, ...]  # the years each section's group headings stand for
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return self.key
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return tuple(e for s in self.sections for e in s.entries)
+
+    def place(self, published: date | None) -> Section:
+        """The section of this topic for a paper of that date: the group whose years hold it,
+        else the nearest group (the newest for a paper newer than every group), else, with no
+        date, the newest group."""
+        dated = [(span, s) for span, s in zip(self.spans, self.sections, strict=True) if span]
+        if not dated:
+            return max(self.sections, key=_paper_count)
+        if published is None:
+            return max(dated, key=lambda pair: (pair[0].last, pair[0].first))[1]
+        year = published.year
+
+        def distance(span: YearSpan) -> int:
+            return 0 if span.accepts(year) else min(abs(year - span.first), abs(year - span.last))
+
+        # document order breaks ties: venues of one year ("ICLR 2024", "AAAI 2024") stay in
+        # the order the maintainer keeps them
+        return min(dated, key=lambda pair: distance(pair[0]))[1]
+
+
+def group_headings(paths: Iterable[Sequence[str]]) -> frozenset[str]:
+    """Headings that name years rather than topics ("2025", "Before 2021", "ICLR 2024"), when
+    the list has two or more of them: a lone "2024" is more likely a topic of its own."""
+    named = {h for path in paths for h in path if year_span(h) is not None}
+    return frozenset(named) if len(named) >= 2 else frozenset()
+
+
+def topic_key(path: Sequence[str], groups: frozenset[str]) -> tuple[str, ...]:
+    """The path without its group headings."""
+    return tuple(h for h in path if h not in groups)
+
+
+def group_topics(sections: Sequence[Section], groups: frozenset[str] | None = None) -> list[Topic]:
+    """The sections as topics, in the order each topic first appears; `groups` defaults to the
+    group headings among these sections' paths."""
+    if groups is None:
+        groups = group_headings(s.path for s in sections)
+    members: dict[tuple[str, ...], list[Section]] = {}
+    for section in sections:
+        members.setdefault(topic_key(section.path, groups), []).append(section)
+    return [Topic(key, tuple(found), tuple(_span(s.path, groups) for s in found))
+            for key, found in members.items()]
+
+
+def _span(path: Sequence[str], groups: frozenset[str]) -> YearSpan | None:
+    """The years all of a path's group headings allow ("AI4TS Papers 2024 › ICLR 2024": 2024)."""
+    spans = [span for h in path if h in groups and (span := year_span(h)) is not None]
+    if not spans:
+        return None
+    first, last = max(s.first for s in spans), min(s.last for s in spans)
+    return YearSpan(first, last) if first <= last else spans[-1]
+
+
+def _paper_count(section: Section) -> int:
+    return sum(1 for e in section.entries if e.is_paper)

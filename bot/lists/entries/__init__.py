@@ -1,0 +1,1 @@
+"""One entry's learned format: its pieces, title, template and shape, and how a new one is written."""

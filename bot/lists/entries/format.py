@@ -1,0 +1,328 @@
+"""Learn how a section writes its entries, so that a new paper is written the same way.
+
+The learner induces a template from each of the entries nearest to where new entries go (the top of
+a newest-first section, the bottom of an appended one), picks the most common template (one with an
+arXiv link when there is one), and learns the styles around it from all of them: the arXiv link form,
+how authors are cut ("et al."), how the section spells arXiv as a venue, the numbering, the blank
+lines between entries and, for tables, which cells are padded to the column width.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from itertools import pairwise
+from statistics import median
+from typing import TYPE_CHECKING
+
+from bot.lists.entries.pieces import PAPER_HOST, arxiv_ids_in, find_dates, id_date_key, split_authors
+from bot.lists.entries.template import SHORT_SLOT, SLOT, Induced, induce
+from bot.lists.entries.title import entry_title, short_name
+from bot.lists.scan import is_paper_text, split_cells
+
+if TYPE_CHECKING:
+    from bot.lists.model import Entry, Section
+    from bot.papers.references import Paper
+
+NEAREST_ENTRIES = 25  # how many entries next to the insertion point the format is learned from
+ORDER_SAMPLE = 150  # entries at each end of a section that tell newest-first from appended
+# A section is sorted by date when at least this many neighbours are in order, and this many times
+# as many as are out of order (a month's papers may be listed in any order: equal keys count for none).
+SORTED_PAIRS = 3
+SORTED_RATIO = 4
+_NUMBER = re.compile(r"^\s*(\d{1,9})[.)]\s")
+INDENT_SLOT = "⟦indent⟧"
+_NUMBER_MARKER = re.compile(r"^\s*\d{1,9}[.)][ \t]+(?=\S)")
+_MARKER_PREFIX = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
+_PAPER_LINK_LINE = re.compile(r"^\s*\[[^\]]+\]\([^)\s]+\)")  # a line that opens with a link
+_ET_AL = re.compile(r",?\s*et\.?\s+al\b\.?")
+
+
+@dataclass(frozen=True)
+class AuthorStyle:
+    max_names: int | None = None  # None: every author; N: the first N, then `et_al`
+    et_al: str = " et al."
+    separator: str = ", "
+
+
+@dataclass(frozen=True)
+class CellFormat:
+    template: str  # one table cell, with slots
+    width: int  # width of the column in the separator row (0 when the table has none)
+    align: str  # "left" | "center" | "right"
+    padded: bool  # the section's rows pad this cell to the column width
+
+
+@dataclass(frozen=True)
+class EntryFormat:
+    """The shape of a section's entries. Template lines hold slots: `⟦title:link⟧` (context: text,
+    link, html, cell, cell-link), `⟦url⟧`, `⟦date:YYYY/MM⟧`, `⟦authors:text⟧`, `⟦venue:text⟧`,
+    `⟦venue:badge⟧`, `⟦short:text⟧`, `⟦short:badge⟧`, `⟦abstract:text⟧`, `⟦number⟧`, `⟦unknown⟧` (a
+    field arXiv cannot fill), and `⟦indent⟧` at the start of a continuation line: as wide as the
+    entry's own list marker."""
+
+    kind: str = "list_item"  # "list_item" | "table_row" | "details" | "paragraph"
+    lines: tuple[str, ...] = ("- [⟦title:link⟧](⟦url⟧)",)
+    url_form: str = "https://arxiv.org/abs/{id}"  # `{v}` marks "v<version>"
+    authors: AuthorStyle = AuthorStyle()
+    venue: str = "arXiv"  # how the section writes "not published elsewhere"
+    newest_first: bool = False
+    numbering: tuple[int, int, int] | None = None  # first and last number in the section, step
+    gap: int = 0  # blank lines between two entries
+    cells: tuple[CellFormat, ...] = ()  # table rows only
+    row_edges: tuple[bool, bool] = (True, True)  # table rows: leading and trailing pipe
+    example: str = ""  # the existing entry the template was learned from
+
+    @property
+    def title_style(self) -> str:
+        """"bold-link", "link", "bold", "html", "cell", "quoted" or "text"."""
+        joined = "\n".join(self.lines)
+        match = re.search(r"(\*\*|__)?(\[)?[\"“]?⟦title:(\w[\w-]*)⟧", joined)
+        if not match:
+            return ""
+        context = match[3]
+        if context in ("link", "cell-link"):
+            return "bold-link" if match[1] else "link"
+        if match[1]:
+            return "bold"
+        return context if context in ("html", "cell") else "text"
+
+    @property
+    def link_form(self) -> str:
+        match = re.search(r"arxiv\.org/(\w+)/", self.url_form)
+        return match[1] if match else ""
+
+    @property
+    def date_format(self) -> str:
+        match = re.search(r"⟦date:([^⟧]+)⟧", "\n".join(self.lines + tuple(c.template for c in self.cells)))
+        return match[1] if match else ""
+
+
+DEFAULT_FORMAT = EntryFormat()
+
+
+def learn_format(section: Section) -> EntryFormat:
+    """The shape of `section`'s paper entries; the default bullet when it has none."""
+    anchors = anchor_entries(section.entries)
+    if not anchors:
+        return DEFAULT_FORMAT
+    newest_first, numbering = _order(anchors)
+    window = list(anchors[:NEAREST_ENTRIES] if newest_first else anchors[-NEAREST_ENTRIES:])
+    if not newest_first:
+        window.reverse()  # nearest to the insertion point first
+    induced = [(i, t) for i, e in enumerate(window)
+               if (t := induce(e.text, e.kind, e.title, e.columns)) is not None]
+    if not induced:
+        return EntryFormat(newest_first=newest_first, numbering=numbering, gap=_gap(anchors))
+    counts = Counter(_without_short(t.signature) for _, t in induced)
+    best_index, best = max(induced, key=lambda it: (it[1].has_url, counts[_without_short(it[1].signature)],
+                                                    -it[0]))
+    best_index, best = _prefer_short_name(best_index, best, induced, window)
+    templates = [t for _, t in induced]
+    return EntryFormat(
+        kind=window[best_index].kind,
+        lines=tuple(_hanging(_with_url(best.lines), window[best_index].text, window)),
+        url_form=_majority([f for t in templates for f in t.url_forms], DEFAULT_FORMAT.url_form),
+        authors=_author_style([a for t in templates for a in t.authors]),
+        venue=_venue_spelling([v for t in templates for v in t.venues]),
+        newest_first=newest_first,
+        numbering=numbering,
+        gap=_gap(anchors),
+        cells=_cells(best, window, templates) if window[best_index].kind == "table_row" else (),
+        row_edges=_row_edges(window[best_index].text),
+        example=window[best_index].text,
+    )
+
+
+def _without_short(signature: str) -> str:
+    """Signatures compared as if the short-name prefix were absent: titles without one cannot show it."""
+    return SHORT_SLOT.sub("", signature) if "⟦short:" in signature else signature
+
+
+def _prefer_short_name(index: int, best: Induced, induced: list[tuple[int, Induced]],
+                       window: Sequence[Entry]) -> tuple[int, Induced]:
+    """Among entries shaped like the best one whose titles have a short name, follow the majority."""
+    group = [(i, t) for i, t in induced if _without_short(t.signature) == _without_short(best.signature)
+             and short_name(window[i].title)]
+    with_short = [(i, t) for i, t in group if "⟦short:" in t.signature]
+    if with_short and len(with_short) * 2 >= len(group):
+        return with_short[0]
+    without = [(i, t) for i, t in group if "⟦short:" not in t.signature]
+    return without[0] if "⟦short:" in best.signature and without else (index, best)
+
+
+def anchor_entries(entries: Sequence[Entry]) -> list[Entry]:
+    """The section's paper entries of its dominant kind: what new entries imitate and go next to.
+    A list item that groups several papers under a label stands for its papers, one per line."""
+    papers = [part for e in entries if e.is_paper for part in group_parts(e)]
+    papers = [e for e in papers if e.is_paper]
+    if not papers:
+        return []
+    kind = Counter(e.kind for e in papers).most_common(1)[0][0]
+    return [e for e in papers if e.kind == kind]
+
+
+def group_parts(entry: Entry) -> list[Entry]:
+    """The papers of a list item that is a label over one paper link per line (`- Re-ranking` then
+    `[Title](url)` lines under it), each as an entry of its own; [entry] for any other entry. Such
+    a label is not a paper's title, and its lines are not one paper's entry."""
+    if entry.kind != "list_item" or "\n" not in entry.text:
+        return [entry]
+    lines = entry.text.split("\n")
+    label = _MARKER_PREFIX.sub("", lines[0])
+    if len(lines) < 3 or _PAPER_LINK_LINE.match(label) \
+            or PAPER_HOST.search(label) or arxiv_ids_in(label):
+        return [entry]
+    depth = len(lines[0]) - len(lines[0].lstrip())
+    parts = []
+    for offset, line in enumerate(lines[1:], start=1):
+        if not line.strip():
+            continue
+        if len(line) - len(line.lstrip()) <= depth or not _PAPER_LINK_LINE.match(line):
+            return [entry]  # prose, a nested list or a line at the label's depth: not a plain group
+        ids = tuple(arxiv_ids_in(line))
+        parts.append(replace(entry, first_line=entry.first_line + offset,
+                             end_line=entry.first_line + offset + 1, text=line, arxiv_ids=ids,
+                             title=entry_title(line, "paragraph"), kind="paragraph",
+                             is_paper=is_paper_text(line, ids, "paragraph")))
+    return parts if sum(p.is_paper for p in parts) >= 2 else [entry]
+
+
+def _order(anchors: Sequence[Entry]) -> tuple[bool, tuple[int, int, int] | None]:
+    numbers = [int(m[1]) for e in anchors if (m := _NUMBER.match(e.text))]
+    if anchors[0].kind == "list_item" and len(numbers) == len(anchors):
+        steps = Counter((b > a) - (b < a) for a, b in pairwise(numbers))
+        step = steps.most_common(1)[0][0] if steps else 1
+        return step < 0, (numbers[0], numbers[-1], step)
+    pairs: Counter[int] = Counter()
+    for sample in (anchors[:ORDER_SAMPLE], anchors[ORDER_SAMPLE:][-ORDER_SAMPLE:]):
+        keys = [k for k in (entry_date_key(e) for e in sample) if k]
+        pairs.update((b > a) - (b < a) for a, b in pairwise(keys))
+    return pairs[-1] > pairs[1], None
+
+
+def entry_date_key(entry: Entry) -> int:
+    """yyyymm of the paper an entry is about: the month its first line shows (`[2024/02]`, what
+    a list sorts by), else its arXiv id's, else the latest year or date it shows."""
+    first = entry.text.split("\n", 1)[0]
+    if "20" in first or "19" in first:
+        shown = [d.key for d in find_dates(first) if d.key % 100]
+        if shown:
+            return shown[0]
+    if entry.arxiv_ids:
+        return id_date_key(entry.arxiv_ids[0])
+    dates = find_dates(entry.text)
+    return max((d.key for d in dates), default=0)
+
+
+def paper_date_key(paper: Paper) -> int:
+    """yyyymm of the paper's first version: the month an entry written for it shows."""
+    return paper.published.year * 100 + paper.published.month
+
+
+def date_order(anchors: Sequence[Entry]) -> int:
+    """-1 when the entries are sorted newest first, 1 oldest first, 0 when not sorted by date: at
+    least SORTED_PAIRS neighbours in order, and SORTED_RATIO times as many as out of order (read
+    at both ends of a long section)."""
+    steps: Counter[int] = Counter()
+    for sample in (anchors[:ORDER_SAMPLE], anchors[ORDER_SAMPLE:][-ORDER_SAMPLE:]):
+        keys = [k for k in map(entry_date_key, sample) if k]
+        steps.update((b > a) - (b < a) for a, b in pairwise(keys))
+    for order in (-1, 1):
+        if steps[order] >= SORTED_PAIRS and steps[order] >= SORTED_RATIO * steps[-order]:
+            return order
+    return 0
+
+
+def _gap(anchors: Sequence[Entry]) -> int:
+    gaps = Counter(b.first_line - a.end_line for a, b in pairwise(anchors)
+                   if 0 <= b.first_line - a.end_line <= 2)
+    return gaps.most_common(1)[0][0] if gaps else 0
+
+
+def _with_url(lines: Sequence[str]) -> list[str]:
+    """Every entry the bot writes links its arXiv page, so that the paper is found again later."""
+    if any("⟦url⟧" in line for line in lines):
+        return list(lines)
+    wrapped = {"text": "[⟦title:link⟧](⟦url⟧)", "cell": "[⟦title:cell-link⟧](⟦url⟧)",
+               "html": '<a href="⟦url⟧">⟦title:html⟧</a>'}
+    out, done = [], False
+    for line in lines:
+        match = SLOT.search(line) if not done else None
+        while match and match[1] != "title":
+            match = SLOT.search(line, match.end())
+        if match and match[2] in wrapped:
+            line = line[: match.start()] + wrapped[match[2]] + line[match.end():]
+            done = True
+        out.append(line)
+    return out
+
+
+def _hanging(lines: list[str], example: str, window: Sequence[Entry]) -> list[str]:
+    """Numbered entries whose continuation lines sit under the text (`1. ` then 3 spaces, `10. ` then 4)
+    get `⟦indent⟧`, so that a new number keeps them there; entries indented by a fixed amount keep it."""
+    fixed = _continuation_indent(example)
+    if fixed is None or not _NUMBER_MARKER.match(example):
+        return lines
+    aligned = constant = 0
+    for entry in window:
+        marker, indent = _NUMBER_MARKER.match(entry.text), _continuation_indent(entry.text)
+        if marker and indent is not None and (indent == len(marker[0])) != (indent == fixed):
+            aligned, constant = aligned + (indent != fixed), constant + (indent == fixed)
+    if aligned <= constant:
+        return lines
+    out = lines[:1]
+    for line in lines[1:]:
+        indent = len(line) - len(line.lstrip())
+        hangs = line.strip() and indent >= fixed
+        out.append(f"{INDENT_SLOT}{' ' * (indent - fixed)}{line.lstrip()}" if hangs else line)
+    return out
+
+
+def _continuation_indent(text: str) -> int | None:
+    """Indentation of the first non-blank line after the first, None when there is none."""
+    line = next((ln for ln in text.split("\n")[1:] if ln.strip()), None)
+    return None if line is None else len(line) - len(line.lstrip())
+
+
+def _majority(values: Sequence[str], default: str) -> str:
+    return Counter(values).most_common(1)[0][0] if values else default
+
+
+def _author_style(values: Sequence[str]) -> AuthorStyle:
+    if not values:
+        return AuthorStyle()
+    parsed = [split_authors(v) for v in values]
+    with_et_al = [names for names, et_al in parsed if et_al]
+    if len(with_et_al) * 2 < len(parsed):
+        return AuthorStyle()
+    forms = [m[0] for v in values if (m := _ET_AL.search(v))]
+    return AuthorStyle(max(1, round(median(len(n) for n in with_et_al))), _majority(forms, " et al."))
+
+
+def _venue_spelling(values: Sequence[str]) -> str:
+    arxiv = [v for v in values if v.strip().lower() == "arxiv"]
+    return _majority([v.strip() for v in arxiv], "arXiv")
+
+
+def _row_edges(row: str) -> tuple[bool, bool]:
+    stripped = row.strip()
+    return stripped.startswith("|"), stripped.endswith("|")
+
+
+def _cells(best: Induced, window: Sequence[Entry], templates: Sequence[Induced]) -> tuple[CellFormat, ...]:
+    separator = split_cells(window[0].separator) if window[0].separator else []
+    columns = len(best.cells)
+    rows = [t for t in templates if len(t.cells) == columns]
+    cells = []
+    for index, (template, _, _) in enumerate(best.cells):
+        sep = separator[index].strip() if index < len(separator) else ""
+        width = len(separator[index]) if index < len(separator) else 0
+        align = ("center" if sep.startswith(":") and sep.endswith(":") else
+                 "right" if sep.endswith(":") else "left")
+        padded_rows = sum(1 for t in rows if width and t.cells[index][1] == width and
+                          t.cells[index][2].strip() and t.cells[index][2] != f" {t.cells[index][2].strip()} ")
+        cells.append(CellFormat(template, width, align, padded_rows * 5 >= len(rows) * 3 > 0))
+    return tuple(cells)

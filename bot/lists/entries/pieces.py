@@ -1,0 +1,233 @@
+"""Recognisers for the pieces an entry of a paper list is made of: links, badges, dates, author
+lists, venues, titles. Shared by the parser (titles, paper-likeness) and the format learner. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from bot.papers.venues import VENUE_NAMES, VENUE_WORD  # noqa: F401 (read from here by the entry code)
+
+# One alternation, tried left to right at each position: HTML link, linked image, image, Markdown
+# link (one level of nested brackets in its text, one level of parentheses in its URL), HTML tag,
+# bare URL.
+PIECE_PATTERN = re.compile(
+    r"(?P<html_link><a\s[^>]*?href\s*=\s*[\"']?(?P<hl_url>[^\"'\s>]+)[\"']?[^>]*>(?P<hl_text>.*?)</a\s*>)"
+    r"|(?P<img_link>\[\s*(?:!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>)\s*\]\((?P<il_url>[^)\s]*)\))"
+    r"|(?P<image>!\[(?P<img_alt>[^\]]*)\]\((?P<img_url>[^)\s]*)(?:\s+\"[^\"]*\")?\))"
+    r"|(?P<link>\[(?P<link_text>(?:[^\[\]]|\\[\[\]]|\[[^\[\]]*\])*)\]"
+    r"\(\s*(?P<link_url>[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\s*(?:\s\"[^\"]*\"\s*)?\))"
+    r"|(?P<tag></?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>)"
+    r"|(?P<url>https?://[^\s<>()\[\]|\"']*[^\s<>()\[\]|\"'.,;:!?])",
+    re.IGNORECASE,
+)
+
+ARXIV_URL = re.compile(
+    r"^(?P<prefix>https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/)"
+    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?(?P<suffix>(?:\.pdf)?/?)$",
+    re.IGNORECASE,
+)
+# Links that name an arXiv id without the usual abs/pdf path (old ftp mirrors, paper hubs).
+_EXTRA_ARXIV = re.compile(
+    r"(?:arxiv\.org/ftp/arxiv/papers/\d{4}/|arxiv\.org/(?:abs|pdf|html)//+|huggingface\.co/papers/|"
+    r"alphaxiv\.org/(?:abs|overview)/)"
+    r"(?P<id>\d{4}\.\d{4,5})",
+    re.IGNORECASE,
+)
+PAPER_HOST = re.compile(
+    r"arxiv\.org|openreview\.net|aclanthology\.org|aclweb\.org/anthology|doi\.org|dl\.acm\.org|"
+    r"ieeexplore|proceedings\.|papers\.nips\.cc|neurips\.cc|semanticscholar\.org|huggingface\.co/papers|"
+    r"alphaxiv\.org|ssrn\.com|biorxiv|medrxiv|springer\.com|sciencedirect|nature\.com|science\.org|"
+    r"usenix\.org/(?:conference|system)|ojs\.aaai\.org|ijcai\.org|thecvf\.com|mlr\.press|jmlr\.org|"
+    r"\.pdf(?:$|[?#])",
+    re.IGNORECASE,
+)
+GENERIC_LINK_TEXT = re.compile(
+    r"^\W*(?:pdf|paper|arxiv|link|code|github|project(?: page)?|page|website|blog|slides?|video|"
+    r"dataset|data|demo|homepage|source|abs|abstract|html|url|here|repo|model|openreview|doi|"
+    r"paper list|huggingface|hf|star|stars|leaderboard)\W*$",
+    re.IGNORECASE,
+)
+
+# Dates as lists write them; order matters (longest first).
+DATE_PATTERN = re.compile(
+    r"(?<![\w./-])(?:(?P<y4>(?:19|20)\d{2})(?P<s1>[./-])(?P<m>\d{1,2})(?:(?P<s2>[./-])(?P<d>\d{1,2}))?"
+    r"|(?P<year>(?:19|20)\d{2}))(?![\w/-]|\.\d)"
+)
+SHORT_DATE = re.compile(r"^(?P<yy>\d{2})\.(?P<mm>\d{2})$")  # `25.02`, only where a whole cell is one
+_NAME_PART = re.compile(r"^[^\W\d_][\w'’.\-]*(?:\s+[\w'’.\-()]+){0,5}$")
+_INSTITUTION = re.compile(
+    r"\b(?:university|universit[éà]|institute|institut|lab|laboratory|college|school|inc\.?|corp|"
+    r"research|academy|center|centre|department|hospital|ltd)\b",
+    re.IGNORECASE,
+)
+_EMOJI_CATEGORIES = {"So", "Sk", "Cs", "Co"}
+_ZERO_WIDTH = {"\ufe0f", "\ufe0e", "\u200d", "\u200b", "\u20e3"}
+_EMPHASIS = re.compile(r"(\*\*|__|~~|(?<![\w*])\*(?=\S)|(?<!\w)_(?=\S))(.+?)(?<=\S)\1")
+_PROTECT = {"*": "\ue000", "_": "\ue001", "`": "\ue002", "~": "\ue003"}
+_UNPROTECT = str.maketrans({v: k for k, v in _PROTECT.items()})
+_HTML_TAG = re.compile(r"<[^>]*>")
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|&<>~])")
+_SHORTCODE = re.compile(r":[a-z0-9_+\-]+:")
+
+
+_ID_AFTER_ARXIV = re.compile(
+    r"arxiv(?:\.org/(?:abs|pdf|html|format)/|[:.]\s?)"
+    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})",
+    re.IGNORECASE,
+)
+
+
+def arxiv_ids_in(text: str) -> list[str]:
+    """Every arXiv id (no version) the text names, in order, without repeats. Same forms as
+    `bot.papers.references.find_arxiv_ids` (each contains "arxiv"), plus mirror and paper-hub links."""
+    lowered = text.lower()
+    found = []
+    at = lowered.find("arxiv")
+    while at >= 0:
+        match = _ID_AFTER_ARXIV.match(text, at)
+        if match:
+            found.append(match["id"])
+        at = lowered.find("arxiv", at + 5)
+    if ("//" in lowered and ("abs//" in lowered or "pdf//" in lowered)) or _has_extra_hint(lowered):
+        found.extend(m["id"] for m in _EXTRA_ARXIV.finditer(text))
+    return list(dict.fromkeys(found)) if len(found) > 1 else found
+
+
+def _has_extra_hint(lowered: str) -> bool:
+    return "ftp/arxiv" in lowered or "huggingface.co/papers" in lowered or "alphaxiv" in lowered
+
+
+def is_arxiv_url(url: str) -> bool:
+    return bool(ARXIV_URL.match(url))
+
+
+def arxiv_url_form(url: str) -> str | None:
+    """`https://arxiv.org/pdf/2308.07902.pdf` -> `https://arxiv.org/pdf/{id}.pdf`; `{v}` marks a version."""
+    match = ARXIV_URL.match(url)
+    if not match:
+        return None
+    return match["prefix"] + "{id}" + ("{v}" if match["version"] else "") + match["suffix"]
+
+
+def badge_label(text: str) -> str:
+    """A shields.io badge label compared loosely: `AReaL`, `areal` and `A--Real` are one name."""
+    return re.sub(r"[\W_]+", "", text.replace("%20", " ")).lower()
+
+
+def strip_emoji(text: str, *, symbols: bool = True) -> str:
+    """Without emoji; `symbols=False` keeps the old typographic symbols such as `°` and `©`."""
+    if text.isascii():
+        return text
+    return "".join(
+        ch for ch in text
+        if ch not in _ZERO_WIDTH and not (
+            unicodedata.category(ch) in _EMOJI_CATEGORIES and (symbols or ord(ch) >= 0x2190))
+    )
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown/HTML inline text to plain text: images dropped, links to their text, no emoji."""
+    text = markdown
+    if "[" in text or "<" in text or "://" in text:
+        text = PIECE_PATTERN.sub(_piece_text, text)
+    if text.count(":") >= 2:
+        text = _SHORTCODE.sub("", text)
+    escaped = "\\" in text
+    if escaped:
+        text = _ESCAPED.sub(lambda m: _PROTECT.get(m[1], m[1]), text)
+    if "*" in text or "_" in text or "~" in text:
+        text = _EMPHASIS.sub(r"\2", text)
+    if "`" in text:
+        text = text.replace("`", "")
+    if escaped:
+        text = text.translate(_UNPROTECT)
+    return " ".join(strip_emoji(text, symbols=False).split())
+
+
+def _piece_text(match: re.Match[str]) -> str:
+    if match["link"]:
+        return match["link_text"]
+    if match["html_link"]:
+        return _HTML_TAG.sub("", match["hl_text"])
+    return ""
+
+
+def looks_like_title(text: str) -> bool:
+    """A plain line that reads like a paper title rather than a label ("Jailbreak Attacks")."""
+    words = text.split()
+    titled = len(words) >= 6 or (len(words) >= 3 and bool(re.search(r":\s+\S", text)))
+    return titled and not looks_like_authors(text)
+
+
+def looks_like_authors(text: str) -> bool:
+    """A list of person names: `A. Smith, B. Jones and C. Wu`, `Ziyu Zhuang et al.`."""
+    text = text.strip().rstrip(".").strip()
+    if not text or any(ch.isdigit() for ch in text) or "|" in text or _INSTITUTION.search(text):
+        return False
+    if ":" in text or "[" in text or "http" in text:
+        return False
+    text = re.sub(r"\bet\.? al\b\.?", "", text).strip(" ,")
+    parts = [p.strip() for p in re.split(r",|;|\band\b|&", text) if p.strip()]
+    if not parts or any(not _NAME_PART.match(p) for p in parts):
+        return False
+    if sum(1 for p in parts if len(p.split()) >= 2) * 2 < len(parts):
+        return False  # "Benchmark", "Defense, Attack": labels, not names
+    words = [w for p in parts for w in p.split()]
+    capitalised = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    return capitalised >= 0.6 * len(words) and max(len(p.split()) for p in parts) <= 6
+
+
+def split_authors(text: str) -> tuple[list[str], bool]:
+    """Names in an author list, and whether it ended with "et al."."""
+    et_al = bool(re.search(r"\bet\.? al\b", text))
+    text = re.sub(r"\bet\.? al\b\.?", "", text).strip(" ,.")
+    return [p.strip() for p in re.split(r",|;|\band\b", text) if p.strip()], et_al
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    start: int
+    end: int
+    fmt: str  # e.g. "YYYY/MM", "YYYY.MM.DD", "YY.MM", "YYYY", "YYYY/M/D"
+    key: int  # yyyymm for ordering, month 0 when unknown
+
+
+def find_dates(text: str) -> list[DateSpan]:
+    spans = []
+    for m in DATE_PATTERN.finditer(text):
+        if m["year"]:
+            spans.append(DateSpan(m.start(), m.end(), "YYYY", int(m["year"]) * 100))
+            continue
+        month = int(m["m"])
+        if not 1 <= month <= 12:
+            continue
+        fmt = "YYYY" + m["s1"] + ("MM" if len(m["m"]) == 2 else "M")
+        if m["d"]:
+            fmt += m["s2"] + ("DD" if len(m["d"]) == 2 else "D")
+        spans.append(DateSpan(m.start(), m.end(), fmt, int(m["y4"]) * 100 + month))
+    return spans
+
+
+def short_date(text: str) -> DateSpan | None:
+    """A whole-cell `YY.MM` date such as `23.07`."""
+    m = SHORT_DATE.match(text.strip())
+    if not m or not 1 <= int(m["mm"]) <= 12:
+        return None
+    offset = len(text) - len(text.lstrip())
+    return DateSpan(offset, offset + 5, "YY.MM", (2000 + int(m["yy"])) * 100 + int(m["mm"]))
+
+
+_NEW_ID_DATE = re.compile(r"(\d{2})(\d{2})\.")
+_OLD_ID_DATE = re.compile(r"/(\d{2})(\d{2})\d{3}$")
+
+
+def id_date_key(arxiv_id: str) -> int:
+    """yyyymm from a new-style id, 0 when the id has no date in it we trust."""
+    m = _NEW_ID_DATE.match(arxiv_id) or _OLD_ID_DATE.search(arxiv_id)
+    if not m:
+        return 0
+    yy, mm = int(m[1]), int(m[2])
+    return ((2000 if yy < 90 else 1900) + yy) * 100 + mm

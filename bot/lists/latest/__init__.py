@@ -1,0 +1,1 @@
+"""The latest-papers block: its table rows, merging new papers in, and the archive."""

@@ -1,0 +1,199 @@
+"""Entries as text, written in a section's learned format, with everything that came from arXiv
+escaped for the place it lands in: Markdown inline text, link text, a table cell, or raw HTML.
+A hostile title cannot open a heading, a table column, a code span, an HTML comment or a marker.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from bot.lists.entries.format import INDENT_SLOT, AuthorStyle, CellFormat, EntryFormat
+from bot.lists.entries.pieces import VENUE_NAMES
+from bot.lists.entries.template import SHORT_BADGE, SHORT_SLOT, SLOT
+from bot.lists.entries.title import paper_name
+from bot.papers.references import Paper
+
+NEUTRAL_VALUE = "-"  # a field the section always fills that arXiv cannot (affiliation, keywords)
+ABSTRACT_EXCERPT_CHARS = 280
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*\[\]~])")
+_LONE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+_AUTOLINK = re.compile(r"\b(?:https?|ftp)://|\bwww\.", re.IGNORECASE)  # GitHub would link them
+_BLOCK_START = re.compile(r"^(?:[#>+=-]|\d+[.)](?=\s|$))")
+_UNKNOWN_LINE = re.compile(rf"^(?:{re.escape(INDENT_SLOT)})?\s*(?:(?:[-*+>]|\d{{1,9}}[.)])\s+)*⟦unknown⟧\W*$")
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,9}[.)]|[-*+])[ \t]+")
+_VENUE_YEAR = re.compile(r"⟦venue:(\w+)⟧ ⟦date:YYYY⟧")
+_DATE_TOKEN = re.compile(r"YYYY|YY|MM|M|DD|D")
+_VENUE_NAME = re.compile(rf"(?<![\w-])(?:{VENUE_NAMES})(?![\w&-])", re.IGNORECASE)
+_ACCEPTED = re.compile(
+    r"\b(?:accepted|to appear|published|camera[- ]ready)\b[^.;]{0,40}?\b(?:at|in|to|by|for|as|of)\s+"
+    rf"(?:the\s+)?(?P<venue>{VENUE_NAMES})(?![\w&-])",
+    re.IGNORECASE,
+)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def escape_inline(text: str) -> str:
+    """Markdown inline text: one line, no raw HTML (so no `<!--`), no emphasis, code, link syntax or
+    autolinked URL."""
+    text = _ENTITY.sub("&amp;", _one_line(text))
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    text = _LONE_UNDERSCORE.sub(r"\\_", text)
+    text = _AUTOLINK.sub(lambda m: m[0][:-3] + "\\://" if m[0].endswith("://") else m[0][:-1] + "\\.", text)
+    start = _BLOCK_START.match(text)
+    if not start:
+        return text
+    if start[0][0].isdigit():  # "1. x" would start a list: escape the delimiter, digits cannot be
+        return f"{start[0][:-1]}\\{text[start.end() - 1:]}"
+    return "\\" + text
+
+
+def escape_link_text(text: str) -> str:
+    """Text inside `[...]`: inline escaping, which also escapes both brackets."""
+    return escape_inline(text)
+
+
+def escape_table_cell(text: str) -> str:
+    """Text inside a table cell: inline escaping plus `|`, so the column count cannot change."""
+    return escape_inline(text).replace("|", "\\|")
+
+
+def escape_html(text: str) -> str:
+    """Text inside raw HTML such as `<summary>`: one line, entities for `& < > "`. An apostrophe stays as
+    it is, the way lists write titles such as "Don't Say No" (only an attribute value could need it
+    escaped, and arXiv text never lands in one)."""
+    return html.escape(_one_line(text), quote=False).replace('"', "&quot;")
+
+
+_ESCAPERS = {
+    "text": escape_inline,
+    "link": escape_link_text,
+    "cell": escape_table_cell,
+    "cell-link": escape_table_cell,
+    "html": escape_html,
+}
+
+
+def render_entry(fmt: EntryFormat, paper: Paper, *, number: int | None = None) -> str:
+    """The entry for `paper`, lines joined with "\\n", no trailing newline."""
+    if number is None and fmt.numbering:
+        first, last, step = fmt.numbering
+        number = first + 1 if step < 0 else last + step
+    if fmt.kind == "table_row" and fmt.cells:
+        return _render_row(fmt, paper)
+    first = _fill(fmt.lines[0], fmt, paper, number)
+    marker = _LIST_MARKER.match(first)
+    hanging = " " * len(marker[0]) if marker else ""  # continuation lines under the text, past the marker
+    rest: list[str] = []
+    for line in fmt.lines[1:]:
+        if _UNKNOWN_LINE.match(line):
+            # A line only the maintainer can fill (an affiliation, keywords, a note) is left out: a
+            # placeholder would be an empty bullet, and a lone "-" under text even a heading.
+            if rest and not rest[-1].strip():
+                rest.pop()
+            continue
+        line = hanging + line.removeprefix(INDENT_SLOT) if line.startswith(INDENT_SLOT) else line
+        rest.append(_fill(line, fmt, paper, number))
+    while rest and not rest[-1].strip() and fmt.lines[-1].strip():
+        rest.pop()
+    return "\n".join([first, *rest])
+
+
+def _render_row(fmt: EntryFormat, paper: Paper) -> str:
+    cells = [_pad(_fill(cell.template, fmt, paper, None), cell) for cell in fmt.cells]
+    lead, trail = fmt.row_edges
+    row = "|".join(cells)
+    return ("|" if lead else "") + (row if lead else row.lstrip()) + ("|" if trail else "")
+
+
+def _pad(value: str, cell: CellFormat) -> str:
+    if not cell.padded or len(value) + 2 > cell.width:
+        return f" {value} " if value else " "
+    if cell.align == "center":
+        return value.center(cell.width)
+    return value.rjust(cell.width - 1) + " " if cell.align == "right" else " " + value.ljust(cell.width - 1)
+
+
+def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> str:
+    def value(match: re.Match[str]) -> str:
+        name, arg = match[1], match[2] or "text"
+        escape = _ESCAPERS.get(arg, escape_inline)
+        if name == "title":
+            return escape(paper.title)
+        if name == "url":  # `link`: a paper the section links by DOI or venue page (bot.lists.identity)
+            return paper.link or fmt.url_form.format(id=paper.arxiv_id, v=f"v{paper.version}")
+        if name == "date":
+            return format_date(paper, arg)
+        if name == "authors":
+            return escape(format_authors(paper.authors, fmt.authors))
+        if name == "venue":
+            venue = venue_of(paper, with_year=True) or fmt.venue
+            return _badge_text(venue) if arg == "badge" else escape(venue)
+        if name == "abstract":
+            return escape(abstract_excerpt(paper.abstract))
+        if name == "short":
+            short = paper_name(paper.title, paper.abstract)
+            return _badge_text(short, spaces="_") if arg == "badge" else escape(short)
+        if name == "number":
+            return str(number if number is not None else 1)
+        return NEUTRAL_VALUE
+
+    if "⟦venue:" in template:
+        # "ICLR 2025" written as venue and year: the year is the venue's when arXiv names one.
+        template = _VENUE_YEAR.sub(r"⟦venue:\1⟧" if venue_of(paper, with_year=True) else r"\g<0>", template)
+    if "⟦short:" in template:
+        name = paper_name(paper.title, paper.abstract)
+        if not name:  # no short name: no "NAME: " prefix, no name badge
+            template = SHORT_SLOT.sub("", template)
+        elif " " in name:  # badges show one-word names (`s1`, `LIMO`), not phrases
+            template = SHORT_BADGE.sub("", template)
+    return SLOT.sub(value, template)
+
+
+def format_date(paper: Paper, fmt: str) -> str:
+    day = paper.published
+    tokens = {"YYYY": f"{day.year:04d}", "YY": f"{day.year % 100:02d}", "MM": f"{day.month:02d}",
+              "M": str(day.month), "DD": f"{day.day:02d}", "D": str(day.day)}
+    return _DATE_TOKEN.sub(lambda m: tokens[m[0]], fmt)
+
+
+def format_authors(authors: tuple[str, ...], style: AuthorStyle) -> str:
+    names = [_one_line(a) for a in authors if a.strip()]
+    if not names:
+        return NEUTRAL_VALUE
+    if style.max_names is not None and len(names) > style.max_names:
+        return style.separator.join(names[: style.max_names]) + style.et_al
+    return style.separator.join(names)
+
+
+def venue_of(paper: Paper, *, with_year: bool) -> str:
+    """The venue arXiv metadata names as accepted or published ("" when it names none)."""
+    if paper.venue:  # known from a scholarly index (bot.papers.scholarly): "NAACL 2021"
+        return paper.venue if with_year else re.sub(r"\s+(?:19|20)\d{2}$", "", paper.venue)
+    found = [(paper.journal_ref, m[0]) for m in _VENUE_NAME.finditer(paper.journal_ref)]
+    found += [(paper.comment, m["venue"]) for m in _ACCEPTED.finditer(paper.comment)]
+    for text, name in found:
+        if name.lower() == "arxiv":
+            continue
+        year = re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text)
+        return f"{name} {year[0]}" if with_year and year else name
+    return ""
+
+
+def abstract_excerpt(abstract: str) -> str:
+    text = _one_line(abstract)
+    if len(text) <= ABSTRACT_EXCERPT_CHARS:
+        return text
+    cut = text.rfind(". ", 0, ABSTRACT_EXCERPT_CHARS)
+    return text[: cut + 1] + "…" if cut > 60 else text[:ABSTRACT_EXCERPT_CHARS].rstrip() + "…"
+
+
+def _badge_text(label: str, *, spaces: str = "") -> str:
+    """A shields.io badge label: dashes and underscores doubled, spaces dropped (`ICLR2025`) or shown as
+    `_`, nothing that could end the image's URL."""
+    return re.sub(r"[^\w.&+-]", "", label.replace("-", "--").replace("_", "__").replace(" ", spaces))

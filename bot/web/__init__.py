@@ -1,0 +1,1 @@
+"""The web server: the app factory, the webhook endpoint, /health. Composes handlers and jobs."""
