@@ -17,7 +17,7 @@ Also prints parse+insert time on the largest list file and on a synthetic 50,000
 differs, the original entry and the rendered one, then the table for that list only.
 
 DATA_DIR holds `lists/*.jsonl` and `lists/raw/` (the shared data set) or `lists/*.jsonl.gz` and
-the raw files beside them (tests/fixtures); default: /work/shared/data if present, else tests/fixtures.
+the raw files beside them (tests/fixtures); default: ../shared/data if present, else tests/fixtures.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ ABSTRACT = "We study how large models fail. We propose a method and evaluate it 
 def data_dir(given: str | None) -> Path:
     if given:
         return Path(given)
-    shared = Path("/work/shared/data")
+    shared = ROOT.parent / "shared" / "data"
     return shared if shared.is_dir() else ROOT / "tests" / "fixtures"
 
 

@@ -222,7 +222,7 @@ def measure(name: str, text: str, records: list[dict], recorded: dict[str, Paper
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("data", nargs="?", default="/work/shared/data")
+    parser.add_argument("data", nargs="?", default=str(ROOT.parent / "shared" / "data"))
     parser.add_argument("--only")
     parser.add_argument("--show", nargs="?", const="bad", choices=("bad", "all"))
     args = parser.parse_args()
