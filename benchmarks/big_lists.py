@@ -39,6 +39,7 @@ from bot.config import Config
 from bot.curation.sections import choose_section, forget_models
 from bot.jobs.additions import AddRequest, plan_additions, render_additions
 from bot.jobs.cpu import run_cpu
+from bot.lists import write_guard
 from bot.lists.document import insert_entries, parse_list
 from bot.papers.references import ArxivRef, Paper
 from tests.lists_data import records
@@ -100,7 +101,9 @@ def forget_everything() -> None:
 
 
 def handler_path(text: str) -> str:
-    """What handlers/add.py runs for one `/add` between its GitHub reads and writes."""
+    """What handlers/add.py runs for one `/add` between its GitHub reads and writes. The write
+    guard's memory of the last edit is cleared first: each run is a new `/add`, not a repeat."""
+    write_guard._LAST_EDIT.clear()
     doc = parse_list(text)
     ref = ArxivRef(NEW_PAPER.arxiv_id)
     doc.find_paper(ref.arxiv_id)

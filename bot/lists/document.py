@@ -28,6 +28,7 @@ from bot.lists.model import Entry, Section
 from bot.lists.render import render_entry
 from bot.lists.scan import Block, is_paper_text, scan_lines
 from bot.papers.references import Paper, normalise_id
+from bot.papers.refs import title_key
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,17 @@ class ListDocument:
 
     def arxiv_ids(self) -> set[str]:
         return set(arxiv_ids_in(self.text))
+
+    @cached_property
+    def title_lines(self) -> dict[str, list[int]]:
+        """1-based first lines of the paper entries (the latest block's too) by their title's key,
+        worked out once per document: "already listed" by title reads it for every request."""
+        found: dict[str, list[int]] = {}
+        entries = [e for s in self.sections for e in s.entries if e.is_paper] + list(self.latest_entries)
+        for entry in entries:
+            if key := title_key(entry.title):
+                found.setdefault(key, []).append(entry.first_line + 1)
+        return found
 
     @cached_property
     def _line_starts(self) -> list[int]:

@@ -50,16 +50,13 @@ def listed_lines(doc: ListDocument, keys: set[str], title: str = "") -> list[int
                 lines.add(index + 1)
     if lines or not (wanted := title_key(title)):
         return sorted(lines)
-    entries = [e for s in doc.sections for e in s.entries if e.is_paper] + list(doc.latest_entries)
-    return sorted({e.first_line + 1 for e in entries if title_key(e.title) == wanted})
+    return sorted(set(doc.title_lines.get(wanted, ())))
 
 
 def listed_keys(doc: ListDocument) -> set[str]:
     """Every DOI / Anthology / OpenReview key and title key the list names (for the scheduled update)."""
     keys = identity_keys_in(doc.text)
-    for section in doc.sections:
-        keys |= {f"title:{k}" for e in section.entries if e.is_paper and (k := title_key(e.title))}
-    return keys
+    return keys | {f"title:{key}" for key in doc.title_lines}
 
 
 def candidate_keys(paper: Paper) -> set[str]:
@@ -100,8 +97,10 @@ def _link_form(url: str) -> tuple[str, str] | None:
 def styled_for(paper: Paper, section: Section) -> Paper:
     """`paper` with the link its entry in `section` should carry: the kind the section's entries use
     most among those the paper has (arXiv: the section's own arXiv form, so no `link`)."""
-    forms = link_forms([e for e in section.entries if e.is_paper])
     ids = {"arxiv": paper.arxiv_id, "doi": paper.doi, "acl": paper.acl_id, "openreview": paper.openreview_id}
+    if paper.arxiv_id and not (paper.doi or paper.acl_id or paper.openreview_id):
+        return replace(paper, link="")  # arXiv is the one link it has: no need to read the section
+    forms = link_forms([e for e in section.entries if e.is_paper])
     ranked = [kind for (kind, _), _ in forms.most_common()] + list(_FALLBACK_ORDER)
     for kind in dict.fromkeys(ranked):
         if not ids.get(kind):
