@@ -127,29 +127,29 @@ def _dir_sha(path: str, tree: dict[str, bytes]) -> str:
 
 
 def commit(api: str, repo: Repo, made: Commit) -> dict[str, Any]:
+    """GitHub's `file-commit` example (the `commit` of a contents write), filled in."""
     body = rebase(
         template("file-commit"), {"octokit-fixture-org/create-file": repo.full_name, _GITHUB_API: api}
     )
-    tsha = tree_sha(made.tree)
-    body.update(
-        sha=made.sha,
-        node_id=node_id("Commit", int(made.sha[:8], 16)),
-        url=f"{api}/repos/{repo.full_name}/git/commits/{made.sha}",
-        html_url=f"{HTML}/{repo.full_name}/commit/{made.sha}",
-        author=dict(made.author),
-        committer=dict(made.author),
-        tree={"sha": tsha, "url": f"{api}/repos/{repo.full_name}/git/trees/{tsha}"},
-        message=made.message,
-        parents=[
-            {
-                "url": f"{api}/repos/{repo.full_name}/git/commits/{p}",
-                "html_url": f"{HTML}/{repo.full_name}/commit/{p}",
-                "sha": p,
-            }
-            for p in made.parents
-        ],
-    )
+    body.update(_commit_fields(api, repo, made))
     return body
+
+
+def _commit_fields(api: str, repo: Repo, made: Commit) -> dict[str, Any]:
+    """What a commit object says of itself, in both of GitHub's commit payloads."""
+    tsha = tree_sha(made.tree)
+    return {
+        "sha": made.sha,
+        "node_id": node_id("Commit", int(made.sha[:8], 16)),
+        "url": f"{api}/repos/{repo.full_name}/git/commits/{made.sha}",
+        "html_url": f"{HTML}/{repo.full_name}/commit/{made.sha}",
+        "author": dict(made.author),
+        "committer": dict(made.author),
+        "message": made.message,
+        "tree": {"sha": tsha, "url": f"{api}/repos/{repo.full_name}/git/trees/{tsha}"},
+        "parents": [{"url": f"{api}/repos/{repo.full_name}/git/commits/{p}", "sha": p,
+                     "html_url": f"{HTML}/{repo.full_name}/commit/{p}"} for p in made.parents],
+    }
 
 
 def git_tree(api: str, repo: Repo, sha: str, tree: dict[str, bytes]) -> dict[str, Any]:
@@ -173,19 +173,7 @@ def git_tree(api: str, repo: Repo, sha: str, tree: dict[str, bytes]) -> dict[str
 def git_commit(api: str, repo: Repo, made: Commit) -> dict[str, Any]:
     """GitHub's `git-commit` example (what POST git/commits answers), filled in."""
     body = rebase(template("git-commit"), {"octocat/Hello-World": repo.full_name, _GITHUB_API: api})
-    tsha = tree_sha(made.tree)
-    body.update(
-        sha=made.sha,
-        node_id=node_id("Commit", int(made.sha[:8], 16)),
-        url=f"{api}/repos/{repo.full_name}/git/commits/{made.sha}",
-        html_url=f"{HTML}/{repo.full_name}/commit/{made.sha}",
-        author=dict(made.author),
-        committer=dict(made.author),
-        message=made.message,
-        tree={"url": f"{api}/repos/{repo.full_name}/git/trees/{tsha}", "sha": tsha},
-        parents=[{"url": f"{api}/repos/{repo.full_name}/git/commits/{p}", "sha": p,
-                  "html_url": f"{HTML}/{repo.full_name}/commit/{p}"} for p in made.parents],
-    )
+    body.update(_commit_fields(api, repo, made))
     return body
 
 
