@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,6 +110,43 @@ def stop_process(process: subprocess.Popen, timeout: float = 30.0) -> int:
             process.kill()
             process.wait()
     return process.returncode
+
+
+REDIS_SERVER = "redis-server"  # Debian's package: apt-get install redis-server
+
+
+@contextlib.contextmanager
+def throwaway_redis(timeout: float = 10.0) -> Iterator[str]:
+    """A `redis-server` of our own on a free 127.0.0.1 port, nothing saved to disk; yields its URL
+    and stops it on leaving."""
+    import shutil
+    import tempfile
+
+    binary = shutil.which(REDIS_SERVER)
+    if binary is None:
+        raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
+    with tempfile.TemporaryDirectory() as folder:
+        port = free_port()
+        server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",  # noqa: S603
+                                   "--appendonly", "no", "--dir", folder], stdout=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:  # until it answers PING
+                if server.poll() is not None:
+                    raise RuntimeError(f"redis-server exited with status {server.returncode}")
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                        sock.sendall(b"PING\r\n")
+                        if sock.recv(16).startswith(b"+PONG"):
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"redis-server did not answer within {timeout:.0f}s")
+                time.sleep(0.05)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            stop_process(server, timeout=10)
 
 
 def rss_mb(pid: int) -> float:

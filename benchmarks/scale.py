@@ -1,7 +1,7 @@
 """The scheduled update at scale: 1, 10, 100 and 1,000 installations on the fake GitHub and fake arXiv.
 
     .venv/bin/python benchmarks/scale.py [--installations 1,10,100,1000] [--queries 5]
-        [--github-latency 0] [--arxiv-interval 0]
+        [--github-latency 0] [--arxiv-interval 0] [--redis]
 
 The real app (`create_app`, the same `run_scheduled` the CLI and the server's loop call) runs in
 this process against the fakes over HTTP. Each installation holds one list; the lists share a
@@ -22,6 +22,13 @@ installations, one per 100, is shown apart); writes (every non-GET REST call and
 token requests excepted); wall time. The arXiv gate interval is lowered to `--arxiv-interval`
 (production: 3 s, so add 3 s per search to the wall time) and writes wait at most 10 ms of jitter
 (production: 2 s), so the wall time is the bot's and the fakes' own work.
+
+`--redis`: the context is built as a worker process with REDIS_URL builds it (`open_redis`, then
+`open_context(settings, redis)`: locks, arXiv gate and caches on Redis), on a throwaway
+`redis-server` per number of installations (free port, nothing saved). Cycles: `first`, `nothing
+new` (the same worker), `new process` (a new connection and context on the same Redis: the store is
+shared, so there is no separate kept-store row). Extra columns: Redis `used_memory` (INFO memory)
+before and after the cycle, and the keys after it (DBSIZE).
 """
 
 from __future__ import annotations
@@ -38,15 +45,17 @@ from aiohttp.test_utils import TestClient, TestServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import BENCH_APP_ID, print_table, rsa_private_key_pem
+from common import BENCH_APP_ID, print_table, rsa_private_key_pem, throwaway_redis
+from redis.asyncio import Redis
 
 from bot.jobs.scheduler import run_scheduled
+from bot.redis_conn import open_redis
 from bot.web.app import context_of, open_context
 from handlers import router
 from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.github import FakeGitHub
 from tests.fakes.github_graphql import full_schema
-from tests.harness import make_harness
+from tests.harness import bot_settings, make_harness
 
 TOPICS = [  # (include terms written three ways, categories, a word for paper titles)
     (['jailbreak, "LLM safety"', '"llm safety", Jailbreak', 'JAILBREAK, "LLM  Safety"'], "cs.CL, cs.CR", "jailbreak"),
@@ -136,7 +145,7 @@ async def measure(installations: int, queries: int, github_latency: float, arxiv
     settings = ctx.settings
     async with open_context(settings) as fresh:
         rows.append(await one_cycle(fresh, github, arxiv, installations, "new process"))
-    if hasattr(ctx, "store"):
+    if hasattr(ctx, "cache"):
         async with open_context(settings) as fresh:
             rows.append(await one_cycle(replace(fresh, cache=ctx.cache), github, arxiv, installations,
                                         "new process, kept store"))
@@ -147,17 +156,69 @@ async def measure(installations: int, queries: int, github_latency: float, arxiv
     return rows
 
 
+async def redis_figures(redis: Redis) -> tuple[int, int]:
+    """Redis's `used_memory` (bytes) and its number of keys."""
+    info = await redis.info("memory")
+    return int(info["used_memory"]), int(await redis.dbsize())
+
+
+async def measure_redis(installations: int, queries: int, github_latency: float, arxiv_interval: float,
+                        key: str, redis_url: str) -> list[list[object]]:
+    """The cycles as a worker with REDIS_URL runs them (bot.cli.worker: `open_redis`, then
+    `open_context(settings, redis)`), with Redis's memory before and after each."""
+    github, arxiv = FakeGitHub(app_id=int(BENCH_APP_ID), private_key_pem=key), FakeArxiv()
+    gh_server, ax_server = TestServer(github.app), TestServer(arxiv.app)
+    await gh_server.start_server()
+    await ax_server.start_server()
+    github.url = str(gh_server.make_url("")).rstrip("/")
+    arxiv.url = str(ax_server.make_url("/api/query"))
+    seed(github, arxiv, installations, queries)
+    github.delay = github_latency
+    settings = bot_settings(github, arxiv, key, int(BENCH_APP_ID), arxiv_min_interval=arxiv_interval,
+                            redis_url=redis_url)
+    probe = Redis.from_url(redis_url)  # a connection of its own, so the bot's pool is left as it is
+
+    async def cycle(ctx, label: str) -> list[object]:
+        memory_before, _ = await redis_figures(probe)
+        row = await one_cycle(ctx, github, arxiv, installations, label)
+        memory_after, keys = await redis_figures(probe)
+        return [*row, f"{memory_before / 1024:.0f}", f"{memory_after / 1024:.0f}", keys]
+
+    rows: list[list[object]] = []
+    for labels in (("first", "nothing new"), ("new process",)):
+        redis = await open_redis(redis_url)  # one process's pool, as the worker opens it
+        try:
+            async with open_context(settings, redis) as ctx:
+                for label in labels:
+                    rows.append(await cycle(ctx, label))
+        finally:
+            await redis.aclose()
+    await probe.aclose()
+    await gh_server.close()
+    await ax_server.close()
+    return rows
+
+
 async def main(args: argparse.Namespace) -> None:
     key = rsa_private_key_pem()
     full_schema()  # the fake's one-off load of GitHub's GraphQL schema is not the bot's time
+    queries = min(args.queries, len(TOPICS))
     rows: list[list[object]] = []
     for count in args.installations:
-        rows += await measure(count, min(args.queries, len(TOPICS)), args.github_latency, args.arxiv_interval, key)
+        if args.redis:
+            with throwaway_redis() as url:
+                rows += await measure_redis(count, queries, args.github_latency, args.arxiv_interval, key, url)
+        else:
+            rows += await measure(count, queries, args.github_latency, args.arxiv_interval, key)
         print(f"  {count} installation(s) done", file=sys.stderr, flush=True)
-    print(f"{min(args.queries, len(TOPICS))} distinct queries among the installations; arXiv gate "
-          f"{args.arxiv_interval:g} s (production 3 s); GitHub latency {args.github_latency * 1000:.0f} ms")
-    print_table(("installations", "cycle", "arXiv searches", "GitHub req/installation", "of which tokens",
-                 "/app/installations", "writes", "wall s"), rows)
+    print(f"{queries} distinct queries among the installations; arXiv gate {args.arxiv_interval:g} s "
+          f"(production 3 s); GitHub latency {args.github_latency * 1000:.0f} ms"
+          + ("; context on Redis (a fresh redis-server per number of installations)" if args.redis else ""))
+    headers = ["installations", "cycle", "arXiv searches", "GitHub req/installation", "of which tokens",
+               "/app/installations", "writes", "wall s"]
+    if args.redis:
+        headers += ["Redis KiB before", "Redis KiB after", "keys after"]
+    print_table(headers, rows)
 
 
 if __name__ == "__main__":
@@ -167,4 +228,6 @@ if __name__ == "__main__":
     parser.add_argument("--queries", type=int, default=5)
     parser.add_argument("--github-latency", type=float, default=0.0)
     parser.add_argument("--arxiv-interval", type=float, default=0.0)
+    parser.add_argument("--redis", action="store_true",
+                        help="build the context on a throwaway redis-server, as a worker with REDIS_URL does")
     asyncio.run(main(parser.parse_args()))
