@@ -79,7 +79,7 @@ LIST = """# Awesome {word} papers
 
 <!-- LATEST_PAPERS_END -->
 """
-CONFIG = "latest:\n  include: [{terms}]\n  categories: [{categories}]\n  max_papers: 5\n"
+CONFIG = "latest:\n  include: [{terms}]\n  categories: [{categories}]\n  max_papers: 10\n"  # above the 6 papers each query finds: a second cycle really has nothing new
 
 
 def seed(github: FakeGitHub, arxiv: FakeArxiv, installations: int, queries: int) -> None:
