@@ -45,7 +45,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import BENCH_APP_ID, print_table, rsa_private_key_pem, throwaway_redis
+from common import BENCH_APP_ID, print_table, rsa_private_key_pem, start_fakes, throwaway_redis
 from redis.asyncio import Redis
 
 from bot.jobs.scheduler import run_scheduled
@@ -121,12 +121,8 @@ async def one_cycle(ctx, github: FakeGitHub, arxiv: FakeArxiv, installations: in
 
 async def measure(installations: int, queries: int, github_latency: float, arxiv_interval: float,
                   key: str) -> list[list[object]]:
-    github, arxiv = FakeGitHub(app_id=int(BENCH_APP_ID), private_key_pem=key), FakeArxiv()
-    gh_server, ax_server = TestServer(github.app), TestServer(arxiv.app)
-    await gh_server.start_server()
-    await ax_server.start_server()
-    github.url = str(gh_server.make_url("")).rstrip("/")
-    arxiv.url = str(ax_server.make_url("/api/query"))
+    fakes = await start_fakes(key)
+    github, arxiv = fakes.github, fakes.arxiv
     seed(github, arxiv, installations, queries)
     clients: list[TestClient] = []
 
@@ -151,8 +147,7 @@ async def measure(installations: int, queries: int, github_latency: float, arxiv
                                         "new process, kept store"))
     for client in clients:
         await client.close()
-    await gh_server.close()
-    await ax_server.close()
+    await fakes.close()
     return rows
 
 
@@ -166,12 +161,8 @@ async def measure_redis(installations: int, queries: int, github_latency: float,
                         key: str, redis_url: str) -> list[list[object]]:
     """The cycles as a worker with REDIS_URL runs them (bot.cli.worker: `open_redis`, then
     `open_context(settings, redis)`), with Redis's memory before and after each."""
-    github, arxiv = FakeGitHub(app_id=int(BENCH_APP_ID), private_key_pem=key), FakeArxiv()
-    gh_server, ax_server = TestServer(github.app), TestServer(arxiv.app)
-    await gh_server.start_server()
-    await ax_server.start_server()
-    github.url = str(gh_server.make_url("")).rstrip("/")
-    arxiv.url = str(ax_server.make_url("/api/query"))
+    fakes = await start_fakes(key)
+    github, arxiv = fakes.github, fakes.arxiv
     seed(github, arxiv, installations, queries)
     github.delay = github_latency
     settings = bot_settings(github, arxiv, key, int(BENCH_APP_ID), arxiv_min_interval=arxiv_interval,
@@ -194,8 +185,7 @@ async def measure_redis(installations: int, queries: int, github_latency: float,
         finally:
             await redis.aclose()
     await probe.aclose()
-    await gh_server.close()
-    await ax_server.close()
+    await fakes.close()
     return rows
 
 
