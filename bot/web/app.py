@@ -127,12 +127,16 @@ def create_app(settings: Settings, router: Router | None = None) -> web.Applicat
             return json_answer(BAD_SIGNATURE, 401)
         event_name = headers.get("X-GitHub-Event", "")
         delivery = headers.get("X-GitHub-Delivery", "")
+        try:
+            return await take(body, event_name, delivery)
+        except IntakeUnavailable:
+            answered["unavailable"] += 1
+            return json_answer(REDIS_DOWN, 503)
+
+    async def take(body: bytes, event_name: str, delivery: str) -> web.Response:
+        """A signed delivery: answered at once, its job (if it needs one) handed to the intake."""
         if event_name == "issue_comment" and comment_without_command(body):
-            try:
-                return await answer_no_command(delivery)
-            except IntakeUnavailable:
-                answered["unavailable"] += 1
-                return json_answer(REDIS_DOWN, 503)
+            return await answer_no_command(delivery)
         try:
             data = parse_body(body)
         except (ValueError, RecursionError):
@@ -141,18 +145,14 @@ def create_app(settings: Settings, router: Router | None = None) -> web.Applicat
             return json_answer(NOT_AN_EVENT, 400)
         if event_name == "ping":
             return json_answer(PONG)
+        if event_name == "issue_comment" and not mentions_command(data):
+            return await answer_no_command(delivery)
         intake = app[INTAKE]
-        try:
-            if event_name == "issue_comment" and not mentions_command(data):
-                return await answer_no_command(delivery)
-            if delivery and not await intake.first_time(delivery):
-                answered["duplicate"] += 1
-                return json_answer(DUPLICATE)
-            event = sansio.Event(data, event=event_name, delivery_id=delivery or "-")
-            taken = await intake.submit(event, repository_key(data))
-        except IntakeUnavailable:
-            answered["unavailable"] += 1
-            return json_answer(REDIS_DOWN, 503)
+        if delivery and not await intake.first_time(delivery):
+            answered["duplicate"] += 1
+            return json_answer(DUPLICATE)
+        event = sansio.Event(data, event=event_name, delivery_id=delivery or "-")
+        taken = await intake.submit(event, repository_key(data))
         answered[taken] += 1
         if taken == "refused":
             log.warning("queue full: refused %s delivery %s", event_name, delivery or "-")
