@@ -263,8 +263,3 @@ def _unit(vector: dict[str, float] | Counter[str]) -> Vector:
 
 _TITLE_NOISE_STEMS = frozenset(stem(w) for w in _TITLE_NOISE)
 
-
-def forget_topics() -> None:
-    with _topics_lock:
-        _topics.clear()
-
