@@ -9,12 +9,16 @@ Per list (every file its records name: README.md, or the extra files of the two 
 - `whole`: the entry is exactly the record's: it starts at the record's line and its text is the
   record's `raw_block` (or, for one-line records, its first line is `raw_line`).
 - `leaf ok`: of those found, the entry sits in a section whose heading is the record's leaf section
-  (`heading_context` where the record has one), compared as lower-case letters and digits.
-- `paths`: distinct section paths in the records, and how many the reader has: a section whose path
+  (`heading_context` where the record has one, then its `group_labels` where it has them: the
+  labels the list groups papers under), compared as lower-case letters and digits. The records of
+  most lists note no labels even where the list has them (chawins' `**Rejection**` lines under a
+  heading); an entry the reader files under such labels, inside the record's leaf, is counted ok
+  and in `in labels`.
+- `paths`: distinct section paths in the records (labels included), and how many the reader has: a section whose path
   holds the record's path in order (headings the reader has besides, such as a `Papers` container,
   are allowed). In the extra files of a multi-file list the parents come from the README, so there
   only the leaf is compared.
-- `headings`, `tables`: found by the reader vs in GitHub's rendering of the same text (cmark-gfm via
+- `headings`, `tables`: found by the reader (headings, not labels) vs in GitHub's rendering of the same text (cmark-gfm via
   `cmarkgfm`, raw HTML kept: `<h1>`..`<h6>` and `<table>` elements, so HTML headings count too).
 Macro: mean of the per-list shares; pooled: all records (or paths) together.
 """
@@ -33,7 +37,7 @@ import cmarkgfm
 from cmarkgfm.cmark import Options
 from common import ROOT, print_table
 
-from bot.lists.document import ListDocument, parse_list
+from bot.lists.document import ListDocument, Section, parse_list
 from bot.lists.scan import scan_lines
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "lists"  # ../shared/data/lists from the worktree
@@ -74,7 +78,22 @@ def reader_counts(text: str) -> tuple[int, int]:
     if lines:
         lines[0] = lines[0].removeprefix("\ufeff")
     scan = scan_lines(lines)
-    return len(scan.headings), len({b.separator for b in scan.blocks if b.separator >= 0})
+    headings = sum(1 for h in scan.headings if h.end < 0)  # labels are no headings to GitHub
+    return headings, len({b.separator for b in scan.blocks if b.separator >= 0})
+
+
+def record_path(record: dict) -> list[str]:
+    """The record's section path (its headings), then the labels it is grouped under, if any."""
+    return record.get("heading_context", record["section_path"]) + (record.get("group_labels") or [])
+
+
+def label_parents(section: Section, labels: set[tuple[str, ...]]) -> set[str]:
+    """The headings a section sits in through labels only: its parent if it is a label, and so on up."""
+    path, found = section.path, set()
+    while path in labels and len(path) > 1:
+        path = path[:-1]
+        found.add(norm(path[-1]))
+    return found
 
 
 def contains_in_order(path: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
@@ -88,12 +107,13 @@ def file_path(data: Path, name: str, source: str) -> Path:
 
 def measure_file(doc: ListDocument, records: list[dict], leaf_only: bool) -> dict[str, object]:
     placed = [(s, e) for s in doc.sections for e in s.entries]
+    labels = {s.path for s in doc.sections if s.label}
     placed += [(None, e) for e in doc.latest_entries]
     by_id: dict[str, list] = defaultdict(list)
     for section, entry in placed:
         for arxiv_id in entry.arxiv_ids:
             by_id[arxiv_id].append((section, entry))
-    found = whole = leaf_ok = 0
+    found = whole = leaf_ok = in_labels = 0
     for record in records:
         line = record["line_number"] - 1
         hits = [(s, e) for s, e in by_id.get(record["arxiv_id"], []) if e.first_line <= line < e.end_line]
@@ -103,17 +123,20 @@ def measure_file(doc: ListDocument, records: list[dict], leaf_only: bool) -> dic
         whole += any(e.first_line == line and (e.text == record["raw_block"] if record["raw_block"]
                                                 else e.text.split("\n")[0] == record["raw_line"])
                      for _, e in hits)
-        leaf = norm(record.get("heading_context", record["section_path"])[-1])
-        leaf_ok += any(s is not None and norm(s.heading) == leaf for s, _ in hits)
+        leaf = norm(record_path(record)[-1])
+        exact = any(s is not None and norm(s.heading) == leaf for s, _ in hits)
+        unnoted = not exact and not record.get("group_labels") and any(
+            s is not None and leaf in label_parents(s, labels) for s, _ in hits)
+        leaf_ok += exact or unnoted
+        in_labels += unnoted
     reader_paths = [tuple(norm(step) for step in s.path) for s in doc.sections]
-    wanted = {tuple(norm(step) for step in record.get("heading_context", record["section_path"]))
-              for record in records}
+    wanted = {tuple(norm(step) for step in record_path(record)) for record in records}
     if leaf_only:
         wanted = {path[-1:] for path in wanted}
     paths_found = sum(any(p and p[-1] == w[-1] and contains_in_order(p, w) for p in reader_paths)
                       for w in wanted)
-    return {"records": len(records), "found": found, "whole": whole, "leaf_ok": leaf_ok, "paths": len(wanted),
-            "paths_found": paths_found}
+    return {"records": len(records), "found": found, "whole": whole, "leaf_ok": leaf_ok, "in_labels": in_labels,
+            "paths": len(wanted), "paths_found": paths_found}
 
 
 def measure_list(data: Path, name: str) -> dict[str, int]:
@@ -153,20 +176,20 @@ def main() -> int:
     for name, r in results.items():
         rows.append((name, r["records"], r["found"], f"{share(r['found'], r['records']):.3f}",
                      f"{share(r['whole'], r['records']):.3f}",
-                     f"{share(r['leaf_ok'], r['records']):.3f}", f"{r['paths_found']}/{r['paths']}",
+                     f"{share(r['leaf_ok'], r['records']):.3f}", r["in_labels"], f"{r['paths_found']}/{r['paths']}",
                      f"{r['headings']}/{r['gh_headings']}", f"{r['tables']}/{r['gh_tables']}"))
     pooled = {key: sum(r[key] for r in results.values()) for key in next(iter(results.values()))}
     rows.append(("macro", "", "", f"{sum(share(r['found'], r['records']) for r in results.values()) / len(results):.3f}",
                  f"{sum(share(r['whole'], r['records']) for r in results.values()) / len(results):.3f}",
-                 f"{sum(share(r['leaf_ok'], r['records']) for r in results.values()) / len(results):.3f}",
+                 f"{sum(share(r['leaf_ok'], r['records']) for r in results.values()) / len(results):.3f}", "",
                  f"{sum(share(r['paths_found'], r['paths']) for r in results.values()) / len(results):.3f}",
                  "", ""))
     rows.append(("pooled", pooled["records"], pooled["found"], f"{share(pooled['found'], pooled['records']):.3f}",
                  f"{share(pooled['whole'], pooled['records']):.3f}",
-                 f"{share(pooled['leaf_ok'], pooled['records']):.3f}",
+                 f"{share(pooled['leaf_ok'], pooled['records']):.3f}", pooled["in_labels"],
                  f"{pooled['paths_found']}/{pooled['paths']}",
                  f"{pooled['headings']}/{pooled['gh_headings']}", f"{pooled['tables']}/{pooled['gh_tables']}"))
-    print_table(("list", "records", "found", "found %", "whole", "leaf ok", "paths", "headings (ours/GitHub)",
+    print_table(("list", "records", "found", "found %", "whole", "leaf ok", "in labels", "paths", "headings (ours/GitHub)",
                  "tables (ours/GitHub)"), rows)
     return 0
 

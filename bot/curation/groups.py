@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bot.curation.headings import YearSpan, year_span
+from bot.curation.headings import YearSpan, names_venue, year_span
 from bot.lists.document import Entry, Section
 
 
@@ -47,16 +47,21 @@ class Topic:
         def distance(span: YearSpan) -> int:
             return 0 if span.accepts(year) else min(abs(year - span.first), abs(year - span.last))
 
-        # document order breaks ties: venues of one year ("ICLR 2024", "AAAI 2024") stay in
-        # the order the maintainer keeps them
-        return min(dated, key=lambda pair: distance(pair[0]))[1]
+        # a group named for arXiv alone (`Year 2025 › arXiv`) first among equals: the paper comes
+        # from arXiv, its venue unknown; then document order: venues of one year ("ICLR 2024",
+        # "AAAI 2024") stay in the order the maintainer keeps them
+        return min(dated, key=lambda pair: (distance(pair[0]), not _preprints(pair[1])))[1]
 
 
 def group_headings(paths: Iterable[Sequence[str]]) -> frozenset[str]:
     """Headings that name years rather than topics ("2025", "Before 2021", "ICLR 2024"), when
-    the list has two or more of them: a lone "2024" is more likely a topic of its own."""
+    the list has two or more of them: a lone "2024" is more likely a topic of its own. In such a
+    list, a venue's name alone ("CVPR" in `Year 2025 › CVPR`) groups papers too."""
+    paths = [tuple(path) for path in paths]
     named = {h for path in paths for h in path if year_span(h) is not None}
-    return frozenset(named) if len(named) >= 2 else frozenset()
+    if len(named) < 2:
+        return frozenset()
+    return frozenset(named | {h for path in paths for h in path if names_venue(h)})
 
 
 def topic_key(path: Sequence[str], groups: frozenset[str]) -> tuple[str, ...]:
@@ -83,6 +88,10 @@ def _span(path: Sequence[str], groups: frozenset[str]) -> YearSpan | None:
         return None
     first, last = max(s.first for s in spans), min(s.last for s in spans)
     return YearSpan(first, last) if first <= last else spans[-1]
+
+
+def _preprints(section: Section) -> bool:
+    return section.heading.strip().lower() == "arxiv"
 
 
 def _paper_count(section: Section) -> int:

@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.curation.textfeatures import word_stems
+from bot.papers.venues import VENUE_NAMES
 
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
 _BEFORE = re.compile(r"\b(before|earlier|older|prior|until|pre)\b", re.IGNORECASE)
 _AFTER = re.compile(r"\b(after|since|later|onwards?|newer)\b", re.IGNORECASE)
 # "A1.", "3.2", "C10.", "IV." before a heading's words (two digits at most: "2024" is a year)
+_VENUE_ONLY = re.compile(rf"^\W*(?:{VENUE_NAMES})\W*$", re.IGNORECASE)
 _NUMBERING = re.compile(r"^\s*(?:[A-Za-z]?\d{1,2}(?:\.\d+)*\.?|[A-Z]\.|[IVX]+\.)\s+")
 
 
@@ -43,6 +45,12 @@ def year_span(heading: str) -> YearSpan | None:
     if _AFTER.search(text):
         return YearSpan(max(years), 9999)
     return YearSpan(min(years), max(years))
+
+
+def names_venue(heading: str) -> bool:
+    """Whether a heading is a venue's name alone ("CVPR", "arXiv"): under a year group
+    (`Year 2025 › CVPR`), a group of that year's papers, not a topic."""
+    return bool(_VENUE_ONLY.match(heading_words(heading)))
 
 
 def year_spans(headings: Sequence[str]) -> list[YearSpan | None]:

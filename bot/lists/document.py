@@ -25,6 +25,7 @@ from bot.lists.entries.format import (
 )
 from bot.lists.entries.pieces import arxiv_ids_in
 from bot.lists.model import Entry, Section
+from bot.lists.outline import build_sections
 from bot.lists.render import render_entry
 from bot.lists.scan import Block, is_paper_text, scan_lines
 from bot.papers.references import Paper, normalise_id
@@ -111,24 +112,9 @@ def parse_list(text: str) -> ListDocument:
     entries = [_entry(lines, block) for block in scan.blocks]
     latest = tuple(e for e, b in zip(entries, scan.blocks, strict=True) if b.latest)
     body = [e for e, b in zip(entries, scan.blocks, strict=True) if not b.latest]
-    sections: list[Section] = []
-    stack: list[tuple[int, str]] = []
-    position = 0
-    headings = scan.headings
-    for index, heading in enumerate(headings):
-        end = headings[index + 1].line if index + 1 < len(headings) else len(lines)
-        while stack and stack[-1][0] >= heading.level:
-            stack.pop()
-        stack.append((heading.level, heading.text))
-        while position < len(body) and body[position].first_line < heading.line:
-            position += 1
-        own = []
-        while position < len(body) and body[position].first_line < end:
-            own.append(body[position])
-            position += 1
-        sections.append(Section(heading.text, heading.level, tuple(t for _, t in stack),
-                                heading.line, end, _without_prose(own)))
-    return ListDocument(text, tuple(sections), scan.latest, latest)
+    starts = sorted(b.first for b in scan.blocks)
+    sections = build_sections(scan.headings, body, len(lines), starts)
+    return ListDocument(text, sections, scan.latest, latest)
 
 
 def _content_lines(text: str) -> list[str]:
@@ -150,15 +136,6 @@ def _entry(lines: list[str], block: Block) -> Entry:
                           kind=block.kind, columns=block.columns, separator=separator,
                           is_paper=is_paper_text(text, ids, block.kind))  # title: on first use
     return entry
-
-
-def _without_prose(entries: list[Entry]) -> tuple[Entry, ...]:
-    """Paragraphs are entries only in a section made of paper paragraphs (no list or table of papers)."""
-    structured = [e for e in entries if e.kind != "paragraph"]
-    paper_paragraphs = [e for e in entries if e.kind == "paragraph" and e.arxiv_ids]
-    if len(paper_paragraphs) >= 2 and not any(e.is_paper for e in structured):
-        return tuple(e for e in entries if e.kind != "paragraph" or e.arxiv_ids)
-    return tuple(structured)
 
 
 def insert_entries(doc: ListDocument, additions: Sequence[tuple[Section, Paper]]) -> str:

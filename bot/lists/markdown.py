@@ -19,7 +19,10 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
-HTML_HEADING = re.compile(r"^\s*<h([1-6])\b[^>]*>(.*?)</h\1\s*>\s*$", re.IGNORECASE)
+# An HTML heading on one line: `<h3 align="center">Jailbreak</h3>`, or closed the way maintainers
+# get wrong and browsers forgive (`<h3>Jailbreak<h3/>`, `</h2>` for `<h3>`, no closing at all).
+HTML_HEADING = re.compile(
+    r"^\s*<h([1-6])\b[^>]*>(.*?)(</h[1-6]\s*>|<h[1-6]\s*/?>)?\s*$", re.IGNORECASE)
 DETAILS_OPEN = re.compile(r"<details\b", re.IGNORECASE)
 DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
 _SEPARATOR_LINE = re.compile(r"^[-:|][-:| \t]*$")
@@ -132,6 +135,15 @@ class Node:
     children: list[Node] = field(default_factory=list)
 
 
+def html_heading(line: str) -> tuple[int, str] | None:
+    """The level and inner HTML of a one-line HTML heading; None for anything else, such as a
+    heading's opening tag alone (`<h5 align="center">` over lines of badges)."""
+    match = HTML_HEADING.match(line)
+    if not match or (match[3] is None and not match[2].strip()):
+        return None
+    return int(match[1]), match[2]
+
+
 def block_tree(source: str) -> list[Node]:
     """markdown-it's blocks as a tree (inline content is not parsed: nothing here reads it)."""
     roots: list[Node] = []
@@ -169,7 +181,7 @@ def _html_pieces(node: Node, lines: list[str]) -> list[Node]:
     text_from = -1
     for j in range(node.first, node.end):
         line = lines[j]
-        if HTML_HEADING.match(line):
+        if html_heading(line):
             kind = "html_heading"
         elif DETAILS_OPEN.match(line.lstrip()):
             kind = "html_details"

@@ -41,9 +41,12 @@ class Entry:
 
 @dataclass(frozen=True)
 class Section:
+    """A heading, or a label standing for one, and the entries under it (not those of its children)."""
+
     heading: str  # plain text
-    level: int  # 1..6
-    path: tuple[str, ...]  # headings from the top, ending with this one
+    level: int  # 1..6 for a heading; its parent's + 1 for a label or a year heading nested in its topic
+    path: tuple[str, ...]  # headings (and labels) from the top, ending with this one
     line: int  # 0-based line of the heading
-    end_line: int  # exclusive: where the next heading of any level starts
+    end_line: int  # exclusive: where the next heading or label starts (or where the label's lines end)
     entries: tuple[Entry, ...]
+    label: bool = False  # a label the list groups papers under, not a heading (`bot.lists.labels`)

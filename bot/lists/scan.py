@@ -1,18 +1,22 @@
 """Block structure of a Markdown paper list, read with markdown-it-py (CommonMark and GitHub's table
 extension): headings, and the blocks that can be entries (list items, table rows, `<details>` folds,
-paragraphs). Code (fenced or indented) and HTML comments hold neither. markdown-it gives every block
+paragraphs), and the labels a list groups papers under instead of headings (`bot.lists.labels`:
+fold summaries, label bullets, bold lines, one-line quotes), each with the lines it groups. Code
+(fenced or indented) and HTML comments hold neither. markdown-it gives every block
 its line range; this module only decides which blocks are entries, so the list is edited by line
 ranges and never re-rendered. Works on the document's lines without their line endings; pure.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from bot.lists.entries.pieces import PAPER_HOST, PIECE_PATTERN, arxiv_ids_in, looks_like_title, plain_text
-from bot.lists.markdown import DETAILS_CLOSE, DETAILS_OPEN, HTML_HEADING, Node, block_tree, split_html
+from bot.lists.labels import bullet_label, emphasised_label, fold_label, names_own_paper, quote_label
+from bot.lists.markdown import DETAILS_CLOSE, DETAILS_OPEN, Node, block_tree, html_heading, split_html
 
 LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space>[ \t]+|$)")
 SUMMARY_END = re.compile(r"</summary\s*>", re.IGNORECASE)
@@ -25,8 +29,9 @@ LISTS = ("bullet_list", "ordered_list")
 @dataclass(frozen=True)
 class Heading:
     line: int
-    level: int
+    level: int  # 0 for a label: its place in the outline is the label holding it, or the heading
     text: str  # plain text
+    end: int = -1  # a label's scope: the lines [line, end) it groups; -1 for a heading
 
 
 class Block(NamedTuple):
@@ -85,7 +90,10 @@ def is_paper_text(text: str, arxiv_ids: list[str] | tuple[str, ...] | None = Non
 
 def scan_lines(lines: list[str]) -> Scan:
     scan = Scan([], [], None)
-    _Reader(lines, scan).walk(block_tree("\n".join(lines)))
+    reader = _Reader(lines, scan)
+    reader.walk(block_tree("\n".join(lines)), len(lines))
+    if any(h.end >= 0 for h in scan.headings):
+        scan.headings = reader.labels_holding_papers()
     return scan
 
 
@@ -95,13 +103,18 @@ class _Reader:
         self.scan = scan
         self.latest_from = -1
 
-    def walk(self, nodes: list[Node]) -> None:
+    def walk(self, nodes: list[Node], limit: int) -> None:
+        """Reads the blocks of one container (the document, a quote, a fold, a list item) that
+        ends at line `limit`."""
         nodes = split_html(nodes, self.lines)
         k = 0
         while k < len(nodes):
             node = nodes[k]
             kind = node.kind
-            if kind == "heading":
+            label = self._line_label(node)
+            if label:
+                self.scan.headings.append(Heading(node.first, 0, label, self._label_end(nodes, k, limit)))
+            elif kind == "heading":
                 self._heading(node)
             elif kind in LISTS:
                 for item in node.children:
@@ -109,15 +122,15 @@ class _Reader:
             elif kind == "table":
                 self._table(node)
             elif kind == "blockquote":
-                self.walk(node.children)
+                self.walk(node.children, node.end)
             elif kind == "paragraph":
                 if not (k and nodes[k - 1].kind in LISTS and self._continues_item(node)):
                     self._add(node.first, self._trimmed_end(node), "paragraph")
             elif kind == "html_comment":
                 self._comment(node)
             elif kind == "html_heading":
-                match = HTML_HEADING.match(self.lines[node.first])
-                self.scan.headings.append(Heading(node.first, int(match[1]), plain_text(match[2])))  # type: ignore[index]
+                level, inner = html_heading(self.lines[node.first])  # type: ignore[misc]
+                self.scan.headings.append(Heading(node.first, level, plain_text(inner)))
             elif kind == "html_details":
                 k = self._details(nodes, k)
                 continue
@@ -125,6 +138,36 @@ class _Reader:
                 self._add(node.first, self._trimmed_end(node), "paragraph")
             # fence, code_block, hr: they hold no entry and no heading
             k += 1
+
+    def _line_label(self, node: Node) -> str:
+        """The label a one-line block stands for: an emphasised line (`**Attacks**`, `<b>1.1 X</b>`)
+        or a one-line quote; "" for anything else."""
+        if node.kind in ("paragraph", "html_text"):
+            end = self._trimmed_end(node)
+            return emphasised_label(self.lines[node.first]) if end == node.first + 1 else ""
+        if node.kind == "blockquote":
+            return quote_label(self.lines[node.first : self._trimmed_end(node)])
+        return ""
+
+    def _label_end(self, nodes: list[Node], k: int, limit: int) -> int:
+        """A line label groups the blocks after it up to the next heading or line label beside it."""
+        for node in nodes[k + 1 :]:
+            if node.kind in ("heading", "html_heading") or self._line_label(node):
+                return node.first
+        return limit
+
+    def labels_holding_papers(self) -> list[Heading]:
+        """The headings, and the labels whose lines hold at least one block naming a paper (a
+        label over prose or links to sites is no group of papers)."""
+        papers = sorted(b.first for b in self.scan.blocks if self._links_paper(b))
+        kept = []
+        for heading in self.scan.headings:
+            if heading.end >= 0:
+                at = bisect.bisect_right(papers, heading.line)
+                if at == len(papers) or papers[at] >= heading.end:
+                    continue
+            kept.append(heading)
+        return kept
 
     def _continues_item(self, node: Node) -> bool:
         """A paragraph indented under the list item before it, short of the item's content column
@@ -197,7 +240,10 @@ class _Reader:
         summary = "\n".join(self.lines[first : summary_end + 1])
         blocks_from, headings_from = len(self.scan.blocks), len(self.scan.headings)
         if not arxiv_ids_in(summary) and not PAPER_HOST.search(summary):
-            self.walk([n for n in nodes[k + 1 : close + 1] if summary_end < n.first < end - 1])
+            label = fold_label(summary)
+            if label:
+                self.scan.headings.append(Heading(first, 0, label, end))
+            self.walk([n for n in nodes[k + 1 : close + 1] if summary_end < n.first < end - 1], end - 1)
             if len(self.scan.blocks) > blocks_from or not looks_like_title(plain_text(summary)):
                 return close + 1
         del self.scan.blocks[blocks_from:]
@@ -221,18 +267,32 @@ class _Reader:
         if last and last.kind == "html_block" and DETAILS_CLOSE.match(self.lines[last.first].lstrip()):
             # An indented `</details>` after the fold's last item closes the fold, not the item.
             end = self._trimmed_end(Node("", first, last.first, item.token))
-        if end - first > 2 and not self._first_line_names_paper(first):
-            blocks_from, headings_from = len(self.scan.blocks), len(self.scan.headings)
-            children = item.children
-            if children and children[0].kind == "paragraph" and children[0].first == first:
-                children = children[1:]  # the item's own label
-            self.walk(children)
-            inner = self.scan.blocks[blocks_from:]
-            if sum(1 for b in inner if b.kind != "paragraph" and self._links_paper(b)) >= 2:
-                return  # a category bullet: its papers are the entries
-            del self.scan.blocks[blocks_from:]
-            del self.scan.headings[headings_from:]
+        if end - first >= 2 and not self._first_line_names_paper(first):
+            label = bullet_label(self.lines[first])
+            if (label or end - first > 2) and self._groups_papers(item, first, end, label):
+                return  # a label bullet: its papers are the entries
         self._add(first, end, "list_item")
+
+    def _groups_papers(self, item: Node, first: int, end: int, label: str) -> bool:
+        """Whether the item is a label over the papers nested in it: two entries (not prose) that
+        link papers, or, under a line that reads as a label, one that names its paper. If so the
+        label and the papers stay read; if not, nothing does."""
+        blocks_from, headings_from = len(self.scan.blocks), len(self.scan.headings)
+        text = label or plain_text(LIST_ITEM.sub("", self.lines[first], count=1)).strip(" :")
+        if text:
+            self.scan.headings.append(Heading(first, 0, text, end))
+        children = item.children
+        if children and children[0].kind == "paragraph" and children[0].first == first:
+            children = children[1:]  # the item's own label
+        self.walk(children, end)
+        papers = [b for b in self.scan.blocks[blocks_from:] if self._links_paper(b)]
+        if sum(1 for b in papers if b.kind != "paragraph") >= 2:
+            return True
+        if label and any(names_own_paper(self.lines[b.first]) for b in papers):
+            return True
+        del self.scan.blocks[blocks_from:]
+        del self.scan.headings[headings_from:]
+        return False
 
     def _first_line_names_paper(self, i: int) -> bool:
         first = self.lines[i]
