@@ -113,7 +113,8 @@ def test_guard_refuses_nothing_written() -> None:
 
 # ---------------------------------------------------------------- the reported cases, on real excerpts
 
-HYMIE_PATH = ("Catalogue", "Methods Taxonomy", "RAG Foundations")
+# The papers sit under label bullets (`  - Latent Representation-based RAG`), sections of their own.
+HYMIE_PATH = ("Catalogue", "Methods Taxonomy", "RAG Foundations", "Latent Representation-based RAG")
 
 
 def test_hymie_old_edit_is_refused() -> None:
@@ -222,12 +223,19 @@ QINGSONG = fixture("qingsongedu__awesome-AI-for-time-series-papers.excerpt.md") 
     "\n#### Surveys\n"
     "- [Foundation Models for Time Series Analysis: A Tutorial and Survey](https://arxiv.org/abs/2403.14735)\n"
     "- [Large Models for Time Series and Spatio-Temporal Data: A Survey](https://arxiv.org/abs/2310.10196)\n")
+# Its anomaly section rewritten as a table that names no titles (a year and a link per row): no
+# template can be read from it, and a written list item would not be laid out like its rows.
+QINGSONG_TABLE = QINGSONG.replace(
+    "\n".join(line for line in QINGSONG.split("\n") if line.startswith("* ") and "Anomaly Detection" in line),
+    "| Year | Link |\n|---|---|\n| 2023 | [\\[paper\\]](https://arxiv.org/abs/2310.05668) |\n"
+    "| 2024 | [\\[paper\\]](https://arxiv.org/abs/2402.02820) |")
 ANOMALY = paper("2402.03333", "Frequency-Aware Anomaly Detection for Multivariate Time Series", date(2024, 2, 5))
 SURVEY = paper("2402.04444", "A Survey of Deep Learning for Time Series Forecasting", date(2024, 2, 6))
 
 
 def test_refused_paper_is_answered_with_its_section_and_reason() -> None:
-    doc = parse_list(QINGSONG)
+    assert QINGSONG_TABLE != QINGSONG
+    doc = parse_list(QINGSONG_TABLE)
     requests = [AddRequest(p.arxiv_id, parse_ref(p.arxiv_id), section)
                 for p, section in ((ANOMALY, "Time Series Anomaly Detection"), (SURVEY, "Surveys"))]
     papers = {parse_ref(p.arxiv_id): p for p in (ANOMALY, SURVEY)}
@@ -253,8 +261,19 @@ def test_regeneration_writes_the_others_when_one_is_refused() -> None:
                Pending(SURVEY.arxiv_id, ("AI for Time Series (AI4TS) Papers, Tutorials, and Surveys",
                                          "AI4TS Papers 2024", "WWW 2024", "Surveys"), "bo", 4)]
     papers = {p.arxiv_id: p for p in (ANOMALY, SURVEY)}
-    rendered = render_checked(QINGSONG, pending, papers, Config())
+    rendered = render_checked(QINGSONG_TABLE, pending, papers, Config())
     assert list(rendered.refused) == [ANOMALY.arxiv_id]
-    assert diff_added(QINGSONG, rendered.text) == [
+    assert diff_added(QINGSONG_TABLE, rendered.text) == [
         "- [A Survey of Deep Learning for Time Series Forecasting](https://arxiv.org/abs/2402.04444)"]
-    assert render_additions(QINGSONG, pending, papers, Config()) == rendered.text
+    assert render_additions(QINGSONG_TABLE, pending, papers, Config()) == rendered.text
+
+
+def test_a_plain_title_before_an_escaped_paper_link_is_understood() -> None:
+    """`* Title [\\[paper\\]](url)`: the title is the words before the link, so a new paper is written
+    the way its siblings are (this edit was refused while the title read "Title [paper]")."""
+    doc = parse_list(QINGSONG)
+    section = next(s for s in doc.sections if s.heading == "Time Series Anomaly Detection")
+    after, verdict = insert_checked(doc, section, ANOMALY)
+    assert verdict.ok, verdict.reason
+    assert diff_added(QINGSONG, after) == [
+        "* Frequency-Aware Anomaly Detection for Multivariate Time Series [\\[paper\\]](https://arxiv.org/abs/2402.03333)"]

@@ -159,15 +159,19 @@ class _Reader:
     def labels_holding_papers(self) -> list[Heading]:
         """The headings, and the labels whose lines hold at least one block naming a paper (a
         label over prose or links to sites is no group of papers)."""
-        papers = sorted(b.first for b in self.scan.blocks if self._links_paper(b))
-        kept = []
-        for heading in self.scan.headings:
-            if heading.end >= 0:
-                at = bisect.bisect_right(papers, heading.line)
-                if at == len(papers) or papers[at] >= heading.end:
-                    continue
-            kept.append(heading)
-        return kept
+        blocks = sorted(self.scan.blocks, key=lambda b: b.first)
+        starts = [b.first for b in blocks]
+        papers: dict[int, bool] = {}  # block index: whether it names a paper, read once
+
+        def holds_paper(first: int, end: int) -> bool:
+            for at in range(bisect.bisect_right(starts, first), bisect.bisect_left(starts, end)):
+                if at not in papers:
+                    papers[at] = self._links_paper(blocks[at])
+                if papers[at]:
+                    return True  # the first paper settles it: most labels are read a block or two in
+            return False
+
+        return [h for h in self.scan.headings if h.end < 0 or holds_paper(h.line, h.end)]
 
     def _continues_item(self, node: Node) -> bool:
         """A paragraph indented under the list item before it, short of the item's content column
@@ -267,13 +271,17 @@ class _Reader:
         if last and last.kind == "html_block" and DETAILS_CLOSE.match(self.lines[last.first].lstrip()):
             # An indented `</details>` after the fold's last item closes the fold, not the item.
             end = self._trimmed_end(Node("", first, last.first, item.token))
-        if end - first >= 2 and not self._first_line_names_paper(first):
+        nested = item.children
+        if nested and nested[0].kind == "paragraph" and nested[0].first == first:
+            nested = nested[1:]  # the item's own first line: a label, or the paper
+        # (most entries of two or more lines are one paragraph: nothing nested can be a paper)
+        if nested and end - first >= 2 and not self._first_line_names_paper(first):
             label = bullet_label(self.lines[first])
-            if (label or end - first > 2) and self._groups_papers(item, first, end, label):
+            if (label or end - first > 2) and self._groups_papers(nested, first, end, label):
                 return  # a label bullet: its papers are the entries
         self._add(first, end, "list_item")
 
-    def _groups_papers(self, item: Node, first: int, end: int, label: str) -> bool:
+    def _groups_papers(self, nested: list[Node], first: int, end: int, label: str) -> bool:
         """Whether the item is a label over the papers nested in it: two entries (not prose) that
         link papers, or, under a line that reads as a label, one that names its paper. If so the
         label and the papers stay read; if not, nothing does."""
@@ -281,10 +289,7 @@ class _Reader:
         text = label or plain_text(LIST_ITEM.sub("", self.lines[first], count=1)).strip(" :")
         if text:
             self.scan.headings.append(Heading(first, 0, text, end))
-        children = item.children
-        if children and children[0].kind == "paragraph" and children[0].first == first:
-            children = children[1:]  # the item's own label
-        self.walk(children, end)
+        self.walk(nested, end)
         papers = [b for b in self.scan.blocks[blocks_from:] if self._links_paper(b)]
         if sum(1 for b in papers if b.kind != "paragraph") >= 2:
             return True

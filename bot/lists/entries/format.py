@@ -101,6 +101,7 @@ class EntryFormat:
 
 
 DEFAULT_FORMAT = EntryFormat()
+_LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
 
 
 def learn_format(section: Section) -> EntryFormat:
@@ -115,7 +116,8 @@ def learn_format(section: Section) -> EntryFormat:
     induced = [(i, t) for i, e in enumerate(window)
                if (t := induce(e.text, e.kind, e.title, e.columns)) is not None]
     if not induced:
-        return EntryFormat(newest_first=newest_first, numbering=numbering, gap=_gap(anchors))
+        return EntryFormat(lines=(_bare_link(window[0]),), newest_first=newest_first, numbering=numbering,
+                           gap=_gap(anchors))
     counts = Counter(_without_short(t.signature) for _, t in induced)
     best_index, best = max(induced, key=lambda it: (it[1].has_url, counts[_without_short(it[1].signature)],
                                                     -it[0]))
@@ -134,6 +136,18 @@ def learn_format(section: Section) -> EntryFormat:
         row_edges=_row_edges(window[best_index].text),
         example=window[best_index].text,
     )
+
+
+def _bare_link(entry: Entry) -> str:
+    """A linked title, indented and marked like the entry (no template could be read from it): an
+    entry nested under a label (`    - ` under `  - **CVPR**`) must stay as deep as its siblings."""
+    first = entry.text.split("\n", 1)[0]
+    indent = first[: len(first) - len(first.lstrip())]
+    if entry.kind == "paragraph":
+        return f"{indent}[⟦title:link⟧](⟦url⟧)"
+    marker = _LIST_MARKER.match(first)
+    prefix = re.sub(r"\d+", "⟦number⟧", marker[0], count=1) if marker else indent + "- "
+    return f"{prefix}[⟦title:link⟧](⟦url⟧)"
 
 
 def _without_short(signature: str) -> str:

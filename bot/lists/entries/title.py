@@ -37,6 +37,10 @@ _NAME_IN_ABSTRACT = re.compile(
     r"(?:(?:benchmark|dataset|corpus|suite|framework|method|approach|attack|defense)\s+(?:named|called|dubbed|termed)\s+)?"
     rf"(?P<name>{_NAME_WORD})(?=,|\s\(|:|\s—|\s-\s|\s(?:a|an|the|which|that|to|for)\b)"
 )
+# A name emphasised with its colon, then the rest of the title in plain words (not a link, quotes
+# or bold, which `**Model**: "Title"` lists use for the whole title).
+_NAME_THEN_TITLE = re.compile(
+    r"^(?P<em>\*{1,3}|_{1,3})(?P<name>[^*_\s][^*_]{0,40}?):(?P=em)\s+(?P<rest>[^\s\[*\"“<].*)")
 _SMALL_WORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "via", "with"})
 
 
@@ -70,6 +74,10 @@ def entry_title(text: str, kind: str, columns: tuple[str, ...] = ()) -> str:
         body = body[2:].lstrip()
     elif body[:1].isdigit():
         body = _MARKER.sub("", body, count=1)
+    named = _NAME_THEN_TITLE.match(body)
+    if named:  # `***MikuDance:*** Animating Character Art`: the name is the title's head
+        rest = clean_title(plain_text(PIECE_PATTERN.sub(_without_generic_link, named["rest"])))
+        return f"{clean_title(plain_text(named['name']))}: {rest}" if rest else clean_title(named["name"])
     fast = _fast_title(body)
     if fast:
         return fast
@@ -85,15 +93,23 @@ def entry_title(text: str, kind: str, columns: tuple[str, ...] = ()) -> str:
     quoted = _QUOTED.search(body)
     if quoted:
         return clean_title(quoted[1])
-    return clean_title(plain_text(body))
+    # `Title [[Paper]](url) [[Code]](url)`: the words before the links, not "[Paper] [Code]"
+    return clean_title(plain_text(PIECE_PATTERN.sub(_without_generic_link, body)))
+
+
+def _without_generic_link(match: re.Match[str]) -> str:
+    if (match["link"] or match["html_link"]) and not _usable(clean_title(plain_text(match[0]))):
+        return " "
+    return match[0]
 
 
 def _fast_title(body: str) -> str:
     """The common shapes `**[Title](url)**`, `**Title**` and `[Title](url)` without regular expressions."""
     inner = body
     if body.startswith("**"):
-        end = body.find("**", 2)
-        inner = body[2:end] if end > 2 else ""
+        run = 3 if body.startswith("***") else 2  # `***Title***`: bold and italic
+        end = body.find("*" * run, run)
+        inner = body[run:end] if end > run else ""
     elif body[:1] == "[" and body[1:5].isdigit():  # a leading `[2025/02]` date
         close = body.find("] ")
         rest = body[close + 2 :] if 5 < close < 12 else ""
