@@ -70,7 +70,8 @@ async def read_tree(repo: Repository, tree_sha: str) -> RepoTree:
         entries[item["path"]] = TreeItem(item["path"], int(item.get("size") or 0),
                                          item.get("mode") == SYMLINK_MODE, item.get("sha") or "")
     if data.get("truncated"):
-        log.warning("%s: tree %s is truncated; files past GitHub's limit are not seen", repo.full_name, tree_sha)
+        log.warning("%s: tree %s is truncated; files past GitHub's limit are not seen",
+                    repo.full_name, tree_sha)
     tree = _trees[key] = RepoTree(entries, bool(data.get("truncated")))
     return tree
 

@@ -54,6 +54,7 @@ class ListSet:
     doc: ListDocument
     where: Mapping[int, tuple[int, Section]] = field(repr=False)  # combined heading line -> part, own section
     notes: tuple[str, ...] = ()  # what discovery skipped
+    aliases: Mapping[str, str] = field(default_factory=dict)  # a link's path -> the file it names
 
     @property
     def index(self) -> Part:
@@ -86,10 +87,11 @@ class ListSet:
         if not texts:
             return self
         pairs = [(p.file, texts.get(p.file.path, p.text)) for p in self.parts]
-        return assemble(pairs, notes=self.notes)
+        return assemble(pairs, notes=self.notes, aliases=self.aliases)
 
 
-def assemble(files: Sequence[tuple[ListFile, str]], *, notes: Iterable[str] = ()) -> ListSet:
+def assemble(files: Sequence[tuple[ListFile, str]], *, notes: Iterable[str] = (),
+             aliases: Mapping[str, str] | None = None) -> ListSet:
     """One document over the files, the index first."""
     parts: list[Part] = []
     offset = 0
@@ -102,7 +104,8 @@ def assemble(files: Sequence[tuple[ListFile, str]], *, notes: Iterable[str] = ()
         offset += lines
     if len(parts) == 1 and not parts[0].file.place and parts[0].file.role != "archive":
         only = parts[0]
-        return ListSet(tuple(parts), only.doc, {s.line: (0, s) for s in only.doc.sections}, tuple(notes))
+        return ListSet(tuple(parts), only.doc, {s.line: (0, s) for s in only.doc.sections}, tuple(notes),
+                       dict(aliases or {}))
     sections: list[Section] = []
     where: dict[int, tuple[int, Section]] = {}
     held: set[int] = set()
@@ -117,7 +120,7 @@ def assemble(files: Sequence[tuple[ListFile, str]], *, notes: Iterable[str] = ()
     text = "".join(p.doc.text if p.doc.text.endswith("\n") else p.doc.text + "\n" for p in parts)
     doc = CombinedDocument(text, tuple(sections), index.latest_block, index.latest_entries,
                            held=frozenset(held))
-    return ListSet(tuple(parts), doc, where, tuple(notes))
+    return ListSet(tuple(parts), doc, where, tuple(notes), dict(aliases or {}))
 
 
 def _parse(text: str) -> ListDocument:
