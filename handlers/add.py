@@ -21,7 +21,7 @@ from bot.jobs.additions import AddRequest, Outcome, Pending, plan_additions
 from bot.jobs.additions_pr import AdditionsChange, write_additions
 from bot.jobs.context import Context
 from bot.jobs.cpu import run_cpu
-from bot.jobs.list_files import read_list_files
+from bot.jobs.list_files import DEFAULT_ARCHIVE, read_list_files
 from bot.jobs.replies import (
     ADDITIONS_BRANCH,
     NO_PULL,
@@ -126,7 +126,7 @@ async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSo
                                commands: list[Command]) -> str | None:
     """Do the work; returns the reply text, or None when this command was already answered."""
     snap = await read_snapshot(repo, config_path=CONFIG_PATH, list_path=DEFAULT_LIST,
-                               branch=ADDITIONS_BRANCH, tip_path=DEFAULT_LIST)
+                               branch=ADDITIONS_BRANCH, tip_path=DEFAULT_LIST, archive_path=DEFAULT_ARCHIVE)
     config, problems = parse_config(snap.config.text if snap.config else None)
     current = RollingPull.from_snapshot(snap)
     if source.key in current.state.get("sources", []):

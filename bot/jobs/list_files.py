@@ -9,15 +9,16 @@ not read again (bot.github.tree).
 
 from __future__ import annotations
 
-from bot.config import Config
+from bot.config import Config, LatestConfig
 from bot.github.client import FileContent, Repository
 from bot.github.snapshot import Snapshot
 from bot.github.tree import read_texts, read_tree
 from bot.jobs.cpu import run_cpu
-from bot.lists.layout import MAX_DEPTH, ListFile, discover, needs_tree
+from bot.lists.layout import MAX_DEPTH, MAX_FILE_BYTES, ListFile, discover, needs_tree
 from bot.lists.listset import ListSet, assemble
 
 NOTE_UNREADABLE = "`{path}` could not be read as text: skipped"
+DEFAULT_ARCHIVE = LatestConfig().archive  # the config's default: read with the snapshot, for free
 
 
 def archive_of(config: Config) -> str | None:
@@ -26,11 +27,18 @@ def archive_of(config: Config) -> str | None:
 
 
 async def read_list_files(repo: Repository, snap: Snapshot, config: Config, index: FileContent) -> ListSet:
-    """The list as one document over its files at the default branch's tip."""
+    """The list as one document over its files at the default branch's tip. `snap` read the
+    archive at `DEFAULT_ARCHIVE`: a one-file list with that archive costs no call more."""
     archive = archive_of(config)
     if snap.base_sha is None or snap.base_tree is None or not needs_tree(
-            config.file, index.text, files=config.files, follow_links=config.follow_links, archive=archive):
-        return await run_cpu(assemble, [(ListFile(config.file, (), "index"), index.text)])
+            config.file, index.text, files=config.files, follow_links=config.follow_links):
+        parts = [(ListFile(config.file, (), "index"), index.text)]
+        if archive and archive != config.file and snap.base_sha:
+            found = (snap.archive if archive == DEFAULT_ARCHIVE
+                     else await repo.read_file(archive, snap.base_sha))
+            if found is not None and len(found.text) <= MAX_FILE_BYTES:
+                parts.append((ListFile(archive, (), "archive", depth=1), found.text))
+        return await run_cpu(assemble, parts)
     tree = await read_tree(repo, snap.base_tree)
     texts = {config.file: index.text}
     unreadable: list[str] = []

@@ -71,14 +71,21 @@ class Layout:
     aliases: Mapping[str, str]  # a link's path -> the file it stands for (`x` -> `x.md`)
 
 
-def needs_tree(index_path: str, index_text: str, *, files: Sequence[str] = (), follow_links: bool = True,
-               archive: str | None = None) -> bool:
-    """Whether the list may have other files at all: if not, no tree needs reading."""
-    if files or archive:
+def needs_tree(index_path: str, index_text: str, *, files: Sequence[str] = (), follow_links: bool = True
+               ) -> bool:
+    """Whether the list may have files other than its index and archive: a `files:` pattern, or a
+    link to a Markdown file (or to a path without a suffix, which may be one) in the repository.
+    If not, no tree needs reading."""
+    if files:
         return True
     if not follow_links:
         return False
-    return any(resolve_target(link.target, index_path) is not None for link in index_links(index_text))
+    for link in index_links(index_text):
+        target = resolve_target(link.target, index_path)
+        if target and target != OUTSIDE and (
+                target.lower().endswith(MARKDOWN) or "." not in posixpath.basename(target)):
+            return True
+    return False
 
 
 def discover(index_path: str, texts: Mapping[str, str], tree: Tree, *, files: Sequence[str] = (),
