@@ -22,8 +22,8 @@ top-1 on whole paths).
 Every design choice of the section model was tuned on the TUNING lists only; the other lists are
 held out, and the macro averages are printed for each group apart.
 Two lists keep their papers in extra files; they are read as the bot reads them (`read_files`):
-the README and the files it links, every section's path starting with its file's place in the
-README.
+the README, the files it links and the files the jsonl names (as `files:`), every section's path
+starting with its file's place in the README.
 """
 
 from __future__ import annotations
@@ -58,13 +58,14 @@ TUNING = ("ThuCCSLab__Awesome-LM-SSP", "ydyjya__Awesome-LLM-Safety", "hemingkx__
           "tjunlp-lab__Awesome-LLMs-Evaluation-Papers")
 
 
-def read_files(data: Path, name: str) -> ListSet:
+def read_files(data: Path, name: str, files: Sequence[str] = ()) -> ListSet:
     """The list as the bot reads it: the README and, for lists that keep papers in other files
     (`raw/<name>/`), the files it links, each section's path starting with the file's place in
-    the README (bot.cli.local_files)."""
+    the README (bot.cli.local_files). `files`: what a maintainer would list under `files:` (the
+    jsonl's files; ydyjya's README links six of its nine)."""
     readme = data / "raw" / f"{name}.md"
     tree = LocalTree(data / "raw" / name, extra={"README.md": readme})
-    return read_local_files(readme, Config(), tree=tree, index="README.md")
+    return read_local_files(readme, Config(files=tuple(files)), tree=tree, index="README.md")
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def holds(parsed: Sequence[str], recorded: Sequence[str]) -> bool:
 
 def load_case(data: Path, name: str) -> ListCase:
     rows = [json.loads(line) for line in (data / f"{name}.jsonl").read_text().splitlines()]
-    files = read_files(data, name)
+    files = read_files(data, name, sorted({r["source_file"] for r in rows} - {"README.md"}))
     full = files.doc
     recorded: dict[str, list[list[str]]] = defaultdict(list)
     for row in rows:
