@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import os
 import sys
 import time
 from pathlib import Path
@@ -165,9 +164,6 @@ async def main(github_latency: float, arxiv_latency: float) -> None:
         rows.append(await measure(harness, github, github_latency, f"30 files: {label}",
                                   lambda arxiv_id=arxiv_id: harness.comment(
                                       MULTI_REPO, multi_issue, f"/add {arxiv_id} to Attacks topic 1")))
-    if os.environ.get("SHOW_CALLS"):
-        for call in github.call_log[-40:]:
-            print(call.method, call.path, str(call.body)[:80])
     more = [int(multi[1]) - int(one[1]) for one, multi in zip(one_file, rows[-3:], strict=True)]
     header = ["scenario", "API calls", "token calls", "sequential", "writes", "sequential writes",
               "wall s", "webhook->PR s"]
