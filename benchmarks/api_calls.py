@@ -7,7 +7,9 @@ a fixed latency per call, so the chain of sequential calls shows in the timings:
 
 Scenarios: `/add` of one paper that opens the rolling PR, `/add` into the open PR, `/add` into the
 open PR after the default branch moved (the branch is regenerated), a scheduled run that is not
-due, and a scheduled run that is due but finds nothing new.
+due, and a scheduled run that is due but finds nothing new. Then the three `/add` scenarios again
+on a list kept in 30 files (an index linking 4 group files, which link 25 topic files), and how
+many more calls each costs than on the one-file list.
 """
 
 from __future__ import annotations
@@ -51,6 +53,29 @@ LIST = """# A list
 <!-- LATEST_PAPERS_END -->
 """
 CONFIG = "latest:\n  include: [jailbreak]\n  every: 24h\n"
+MULTI_REPO = "octo-org/multi"
+GROUPS = ("Attacks", "Defenses", "Privacy", "Evaluation")
+
+
+def multi_file_list() -> dict[str, str]:
+    """30 files: README -> 4 group files -> 25 topic files, with counts beside the links."""
+    files: dict[str, str] = {}
+    index = ["# A list in many files", "", "## Papers"]
+    for g, group in enumerate(GROUPS):
+        group_path = f"papers/{group.lower()}.md"
+        lines = [f"# {group}", ""]
+        for t in range(7 if g else 4):
+            topic = f"{group} topic {t}"
+            path = f"{group.lower()}/topic{t}.md"
+            entries = [f"- [2024/0{n + 1}] **[{topic} paper {n}](https://arxiv.org/abs/2401.{g}{t}{n:03d})**"
+                       for n in range(3)]
+            files[f"papers/{path}"] = "\n".join([f"# {topic}", *entries]) + "\n"
+            lines.append(f"- [{topic}]({path}) (3)")
+        files[group_path] = "\n".join(lines) + "\n"
+        index.append(f"- [{group}]({group_path}) ({3 * (7 if g else 4)})")
+    files["README.md"] = "\n".join(index) + "\n"
+    assert len(files) == 30
+    return files
 
 
 def chain(calls, latency: float) -> int:
@@ -128,6 +153,18 @@ async def main(github_latency: float, arxiv_latency: float) -> None:
                               lambda: run_scheduled(ctx, router, only=REPO)))
     rows.append(await measure(harness, github, github_latency, "scheduled run, nothing new",
                               lambda: run_scheduled(ctx, router, only=REPO, force=True)))
+    github.add_repo(MULTI_REPO, multi_file_list())
+    multi_issue = github.add_issue(MULTI_REPO, "papers")
+    one_file = rows[:3]
+    for label, arxiv_id, move in (("/add -> new rolling PR", "2502.05206", False),
+                                  ("/add -> existing PR", "2502.05207", False),
+                                  ("/add -> existing PR, base moved", "2502.05208", True)):
+        if move:
+            github.push_to_default(MULTI_REPO, {"CONTRIBUTING.md": "Be kind.\n"})
+        rows.append(await measure(harness, github, github_latency, f"30 files: {label}",
+                                  lambda arxiv_id=arxiv_id: harness.comment(
+                                      MULTI_REPO, multi_issue, f"/add {arxiv_id} to Attacks topic 1")))
+    more = [int(multi[1]) - int(one[1]) for one, multi in zip(one_file, rows[-3:], strict=True)]
     header = ["scenario", "API calls", "token calls", "sequential", "writes", "sequential writes",
               "wall s", "webhook->PR s"]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
@@ -136,6 +173,9 @@ async def main(github_latency: float, arxiv_latency: float) -> None:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
     print("(`sequential`: steps in the chain of GitHub calls; the token is cached between commands,"
           " the app-level listing of installations counts for scheduled runs)")
+    print("30-file list vs one-file list, more API calls per /add: "
+          + ", ".join(f"{label} {n:+d}" for label, n in zip(("new PR", "existing PR", "base moved"), more,
+                                                              strict=True)))
     for client in clients:
         await client.close()
     await gh_server.close()

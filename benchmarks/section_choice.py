@@ -21,8 +21,9 @@ top-1 on whole paths).
 
 Every design choice of the section model was tuned on the TUNING lists only; the other lists are
 held out, and the macro averages are printed for each group apart.
-Two lists keep their papers in extra files; their README is rebuilt from those files (see
-`assemble_document`), with the parent headings the jsonl gives each file.
+Two lists keep their papers in extra files; they are read as the bot reads them (`read_files`):
+the README, the files it links and the files the jsonl names (as `files:`), every section's path
+starting with its file's place in the README.
 """
 
 from __future__ import annotations
@@ -33,18 +34,21 @@ import random
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.cli.local_files import LocalTree, read_local_files  # noqa: E402
+from bot.config import Config  # noqa: E402
 from bot.curation.authors import authors_in_entry  # noqa: E402
 from bot.curation.groups import group_headings, topic_key  # noqa: E402
 from bot.curation.match import normalise_heading  # noqa: E402
 from bot.curation.sections import arxiv_id_date, choose_section  # noqa: E402
-from bot.lists.document import ListDocument, parse_list  # noqa: E402
+from bot.lists.document import ListDocument  # noqa: E402
+from bot.lists.listset import ListSet  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "lists"
 # The lists earlier sessions tuned the section model on; every later choice was tuned on them
@@ -54,44 +58,21 @@ TUNING = ("ThuCCSLab__Awesome-LM-SSP", "ydyjya__Awesome-LLM-Safety", "hemingkx__
           "tjunlp-lab__Awesome-LLMs-Evaluation-Papers")
 
 
-def assemble_document(data: Path, name: str, rows: list[dict]) -> str:
-    """The list as one Markdown text: the README itself, or, for lists that keep papers in other
-    files, those files in order, each under the parent headings of its section path."""
-    files = list(dict.fromkeys(r["source_file"] for r in rows))
-    if files == ["README.md"]:
-        return (data / "raw" / f"{name}.md").read_text(encoding="utf-8")
-    parents_of = {r["source_file"]: tuple(r["section_path"][:-1]) for r in rows}
-    parts: list[str] = []
-    open_parents: tuple[str, ...] = ()
-    for source in sorted(files, key=lambda f: tuple(parents_of[f])):
-        parents = parents_of[source]
-        for depth, heading in enumerate(parents):
-            if open_parents[: depth + 1] != parents[: depth + 1]:
-                parts.append(f"{'#' * (depth + 1)} {heading}\n")
-        open_parents = parents
-        text = (data / "raw" / name / source).read_text(encoding="utf-8")
-        shift = "#" * len(parents)
-        parts.append("\n".join(shift + line if line.startswith("#") else line
-                               for line in text.split("\n")))
-    return "\n".join(parts)
-
-
-def hide(text: str, doc: ListDocument, hidden: set[str]) -> str:
-    """The text without the entry blocks of the hidden papers."""
-    lines = text.split("\n")
-    keep = [True] * len(lines)
-    for section in doc.sections:
-        for entry in section.entries:
-            if entry.paper_id in hidden:
-                keep[entry.first_line : entry.end_line] = [False] * (entry.end_line - entry.first_line)
-    return "\n".join(line for line, kept in zip(lines, keep, strict=True) if kept)
+def read_files(data: Path, name: str, files: Sequence[str] = ()) -> ListSet:
+    """The list as the bot reads it: the README and, for lists that keep papers in other files
+    (`raw/<name>/`), the files it links, each section's path starting with the file's place in
+    the README (bot.cli.local_files). `files`: what a maintainer would list under `files:` (the
+    jsonl's files; ydyjya's README links six of its nine)."""
+    readme = data / "raw" / f"{name}.md"
+    tree = LocalTree(data / "raw" / name, extra={"README.md": readme})
+    return read_local_files(readme, Config(files=tuple(files)), tree=tree, index="README.md")
 
 
 @dataclass(frozen=True)
 class ListCase:
     """One list as the benchmarks see it: its text, where each paper is, what is known of it."""
 
-    text: str
+    files: ListSet  # the list's files (one for most lists)
     full: ListDocument
     truth: dict[str, set[tuple[str, ...]]]  # arXiv id -> paths of the sections listing it
     titles: dict[str, str]
@@ -103,7 +84,18 @@ class ListCase:
         """Each fold's hidden papers (sorted) and the list without their entry blocks."""
         for fold in range(folds):
             hidden = set(self.ids[fold::folds])
-            yield sorted(hidden), parse_list(hide(self.text, self.full, hidden))
+            yield sorted(hidden), self.without((e.first_line, e.end_line) for s in self.full.sections
+                                               for e in s.entries if e.paper_id in hidden)
+
+    def without(self, spans: Iterable[tuple[int, int]]) -> ListDocument:
+        """The list without the lines in `spans` (lines of `full`), each file read again."""
+        drop = {line for first, end in spans for line in range(first, end)}
+        texts = {}
+        for part in self.files.parts:
+            lines = part.doc.text.split("\n")
+            kept = [line for n, line in enumerate(lines) if part.offset + n not in drop or n < part.headed]
+            texts[part.file.path] = "\n".join(kept[part.headed:])
+        return self.files.with_texts(texts).doc
 
     def topics(self, arxiv_id: str) -> set[tuple[str, ...]]:
         return {topic_key(p, self.groups) for p in self.truth[arxiv_id]}
@@ -118,8 +110,8 @@ def holds(parsed: Sequence[str], recorded: Sequence[str]) -> bool:
 
 def load_case(data: Path, name: str) -> ListCase:
     rows = [json.loads(line) for line in (data / f"{name}.jsonl").read_text().splitlines()]
-    text = assemble_document(data, name, rows)
-    full = parse_list(text)
+    files = read_files(data, name, sorted({r["source_file"] for r in rows} - {"README.md"}))
+    full = files.doc
     recorded: dict[str, list[list[str]]] = defaultdict(list)
     for row in rows:
         recorded[row["arxiv_id"]].append(row["section_path"])
@@ -135,7 +127,7 @@ def load_case(data: Path, name: str) -> ListCase:
     ids = sorted(titles)
     random.Random(0).shuffle(ids)
     groups = group_headings(s.path for s in full.paper_sections())
-    return ListCase(text, full, truth, titles, authors, ids, groups)
+    return ListCase(files, full, truth, titles, authors, ids, groups)
 
 
 def evaluate_list(data: Path, name: str, folds: int, errors: bool) -> dict[str, float]:

@@ -24,13 +24,12 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.section_choice import DEFAULT_DATA, load_case  # noqa: E402
 from bot.curation.authors import authors_in_entry  # noqa: E402
 from bot.curation.sections import choose_section  # noqa: E402
-from bot.lists.document import parse_list  # noqa: E402
 from bot.papers.refs import title_key  # noqa: E402
 
 
 def evaluate(data: Path, name: str, folds: int) -> dict[str, float]:
     case = load_case(data, name)
-    text, full = case.text, case.full
+    full = case.full
     truth: dict[str, set[tuple[str, ...]]] = defaultdict(set)
     entries = {}
     for section in full.sections:
@@ -41,14 +40,9 @@ def evaluate(data: Path, name: str, folds: int) -> dict[str, float]:
     keys = sorted(entries)
     random.Random(0).shuffle(keys)
     top1 = top3 = 0
-    lines = text.split("\n")
     for fold in range(folds):
         hidden = keys[fold::folds]
-        keep = [True] * len(lines)
-        for key in hidden:
-            for entry in entries[key]:
-                keep[entry.first_line:entry.end_line] = [False] * (entry.end_line - entry.first_line)
-        rest = parse_list("\n".join(line for line, kept in zip(lines, keep, strict=True) if kept))
+        rest = case.without((entry.first_line, entry.end_line) for key in hidden for entry in entries[key])
         for key in hidden:
             entry = entries[key][0]
             choice = choose_section(rest, entry.title, authors=sorted(authors_in_entry(entry.text)))

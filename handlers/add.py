@@ -21,6 +21,7 @@ from bot.jobs.additions import AddRequest, Outcome, Pending, plan_additions
 from bot.jobs.additions_pr import AdditionsChange, write_additions
 from bot.jobs.context import Context
 from bot.jobs.cpu import run_cpu
+from bot.jobs.list_files import DEFAULT_ARCHIVE, read_list_files
 from bot.jobs.replies import (
     ADDITIONS_BRANCH,
     NO_PULL,
@@ -33,7 +34,7 @@ from bot.jobs.replies import (
     render_reply,
     reply_marker,
 )
-from bot.lists.document import ListDocument, parse_list
+from bot.lists.document import ListDocument
 from bot.lists.identity import listed_lines, request_keys
 from bot.logs import delivery_id
 from bot.papers.lookup import Lookup, look_up
@@ -125,7 +126,7 @@ async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSo
                                commands: list[Command]) -> str | None:
     """Do the work; returns the reply text, or None when this command was already answered."""
     snap = await read_snapshot(repo, config_path=CONFIG_PATH, list_path=DEFAULT_LIST,
-                               branch=ADDITIONS_BRANCH, tip_path=DEFAULT_LIST)
+                               branch=ADDITIONS_BRANCH, tip_path=DEFAULT_LIST, archive_path=DEFAULT_ARCHIVE)
     config, problems = parse_config(snap.config.text if snap.config else None)
     current = RollingPull.from_snapshot(snap)
     if source.key in current.state.get("sources", []):
@@ -149,14 +150,15 @@ async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSo
     requests, more = build_requests(commands, config.limits.papers_per_command)
     if more:
         notes.append(TOO_MANY_PAPERS.format(limit=config.limits.papers_per_command))
-    pending = pending_from_state(current.state)
+    pending = before = pending_from_state(current.state)
     removed, remove_notes = await _removals(repo, source, commands, pending, current)
     notes += remove_notes
     pending = [p for p in pending if p.arxiv_id not in removed]
 
     # Parsing, classifying and rendering are CPU work (a model of a large list takes seconds to
     # build once): they run in a worker thread so that webhooks keep being answered meanwhile.
-    doc = await run_cpu(parse_list, base.text)
+    files = await read_list_files(repo, snap, config, base)
+    doc = files.doc
     # Papers the list already has are answered from the list alone; pending ones are re-rendered.
     wanted = [r.ref for r in requests if r.ref and not listed_lines(doc, request_keys(r.ref, None))]
     wanted += [ref_from_key(p.arxiv_id) for p in pending]
@@ -164,7 +166,7 @@ async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSo
     fetched = await _fetch_while_learning_sections(ctx, doc, wanted, config, learn=choosing)
     notes += fetched.notes
     added, outcomes = await run_cpu(
-        partial(plan_additions, doc, requests, fetched.papers, pending, config=config,
+        partial(plan_additions, files, requests, fetched.papers, pending, config=config,
                 requested_by=source.sender, issue=source.issue, unavailable=fetched.unavailable))
     if len(pending) + len(added) > config.limits.pending_papers:
         added, outcomes = [], [_refused(o) for o in outcomes]
@@ -172,13 +174,15 @@ async def apply_paper_commands(ctx: Context, repo: Repository, source: CommandSo
     pull_url = current.pull["html_url"] if current.pull else None
     if added or removed:
         papers = {ref_key(ref): p for ref, p in fetched.papers.items() if p is not None}
-        change = AdditionsChange(base, snap.base_sha, tip, pending + added, added, removed, source.key)
+        change = AdditionsChange(files, snap.base_sha, tip, pending + added, added, removed, source.key,
+                                 before)
         pull_url = await write_additions(repo, config, snap, current, change, papers)
     elif await _already_answered(repo, source):
         return None  # nothing changed and this comment has its answer: a redelivery
     sections = [s.path for s in doc.paper_sections()]
     return render_reply(outcomes, pull_url=pull_url, sections=sections, notes=notes,
-                        blob_url=repo.blob_url(snap.base_sha, config.file)) if outcomes or notes else None
+                        blob_url=repo.blob_url(snap.base_sha, config.file),
+                        file_url=partial(repo.blob_url, snap.base_sha)) if outcomes or notes else None
 
 
 async def _fetch_while_learning_sections(ctx: Context, doc: ListDocument, wanted: list[PaperRef],

@@ -81,7 +81,7 @@ def test_check_repo_path(path, ok):
 # --- the exact messages a maintainer reads -----------------------------------------------------
 # Each names the key path, its line, what was expected, what was found, and what is used instead.
 
-TOP_KEYS = "add, default_section, file, labels, latest, limits, sections"
+TOP_KEYS = "add, default_section, file, files, follow_links, labels, latest, limits, sections"
 LATEST_KEYS = "archive, categories, every, exclude, include, max_papers, min_relevance, query"
 
 MESSAGES = [
@@ -101,6 +101,9 @@ MESSAGES = [
     ("add: everyone\n", "`add` (line 1): expected `anyone` or `collaborators`, found `everyone`; using `anyone`"),
     # unknown key, at the top and nested
     ("colour: blue\n", f"`colour` (line 1): unknown key, ignored (known: {TOP_KEYS})"),
+    ("follow_links: maybe\n", "`follow_links` (line 1): expected `true` or `false`, found `maybe`; using `true`"),
+    ("files: [docs/*.md, ../up.md]\n", "`files` (line 1): expected a list of path patterns inside the repository "
+     "(`collection/*.md`, `!drafts/*.md` to leave files out), found a list; ignored"),
     ("on: push\n", f"`on` (line 1): unknown key, ignored (known: {TOP_KEYS})"),
     ("latest:\n  every: 12h\n  evry: 6h\n", f"`latest.evry` (line 3): unknown key, ignored (known: {LATEST_KEYS})"),
     ("limits: {per_hour: 5}\n",

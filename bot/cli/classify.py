@@ -4,7 +4,8 @@ Each input line is `{"title": ..., "abstract": ..., "categories": [...]}` (abstr
 categories may be missing; `published` as YYYY-MM-DD or an `arxiv_id` gives the date that
 year-grouped lists need). Each output line is
 `{"section", "path", "candidates", "confident", "relevance", "relevant", "reasons"}` from the
-same code the bot runs, using only that README and config: `section` and each candidate are
+same code the bot runs, using only that README (with the Markdown files it links, as the bot
+reads a list kept in several files) and config: `section` and each candidate are
 paths as a maintainer reads them (`Attacks › Jailbreak › 2025`, without the headings every
 section shares, such as the list's title), `path` is the full path as a list of headings.
 With `--text`, one readable line per paper instead. A line that cannot be read gets an
@@ -19,11 +20,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.cli.local_files import read_local_files
 from bot.config import Config, LatestConfig, parse_config
 from bot.curation.match import path_label, shared_prefix
 from bot.curation.relevance import score_relevance
 from bot.curation.sections import arxiv_id_date, choose_section
-from bot.lists.document import ListDocument, parse_list
+from bot.lists.document import ListDocument
 
 ERROR_NOT_JSON = "not a JSON object: {detail}"
 ERROR_NO_TITLE = "no `title` given"
@@ -40,8 +42,8 @@ def run_classify(readme: Path, config: Path | None, stdin: TextIO, stdout: TextI
     """Classify every paper on stdin; 0 when all lines were answered, 1 when some were not,
     2 when the README or config cannot be read. `text`: readable lines instead of JSON."""
     try:
-        doc = parse_list(readme.read_text(encoding="utf-8"))
         settings = _read_config(config)
+        doc = read_local_files(readme, settings).doc  # with the files it links (bot.cli.local_files)
     except OSError as exc:
         print(ERROR_UNREADABLE.format(path=exc.filename, reason=exc.strerror), file=sys.stderr)
         return 2

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.cli.local_files import LocalTree, checkout_root, read_local_files, write_local_files
 from bot.config import LatestConfig, parse_config
-from bot.jobs.additions import AddRequest, plan_additions, render_additions
+from bot.jobs.additions import AddRequest, plan_additions
+from bot.jobs.additions_files import render_files
 from bot.jobs.replies import LOOKED_UP_ON, OUTCOME_TEXT
 from bot.jobs.updates import dated_query, default_query, plan_update
 from bot.lists.document import parse_list
@@ -31,7 +33,8 @@ from bot.settings import Settings
 
 LOCAL_USER = "local"
 # The reply's wording, with a plain line number instead of a Markdown link.
-OUTCOME_WORDS = {**OUTCOME_TEXT, "listed": "already listed at line {line}"}
+OUTCOME_WORDS = {**OUTCOME_TEXT, "listed": "already listed at line {line}",
+                 "listed_in": "already listed in {file}:{line}"}
 # What counts as done for a reference: any other outcome (invalid, not found, no section, refused
 # by a check, or a kind added later) means the reference is not in the list.
 DONE = frozenset({"added", "listed"})
@@ -56,32 +59,34 @@ def _read(path: Path | None) -> str | None:
 def add_locally(refs: Sequence[str], readme: Path, *, settings: Settings,
                       config_path: Path | None = None, section: str | None = None) -> LocalResult:
     config, problems = parse_config(_read(config_path))
-    text = _read(readme) or ""
     requests = []
     for raw in refs:
         try:
             requests.append(AddRequest(raw, parse_any_ref(raw), section))
         except InvalidRef as exc:
             requests.append(AddRequest(raw, None, section, str(exc)))
-    doc = parse_list(text)
+    tree = LocalTree(checkout_root(readme))
+    files = read_local_files(readme, config, tree=tree)
+    doc = files.doc
     wanted = [r.ref for r in requests if r.ref and not listed_lines(doc, request_keys(r.ref, None))]
     fetched = asyncio.run(_look_up(settings, wanted)) if wanted else Lookup()
-    added, outcomes = plan_additions(doc, requests, fetched.papers, [], config=config,
+    added, outcomes = plan_additions(files, requests, fetched.papers, [], config=config,
                                      requested_by=LOCAL_USER, issue=0, unavailable=fetched.unavailable)
     papers = {ref_key(ref): p for ref, p in fetched.papers.items() if p is not None}
-    new_text = render_additions(text, added, papers, config) if added else text
-    if new_text != text:
-        readme.write_bytes(new_text.encode("utf-8"))
+    changed = render_files(files, added, papers, config).texts if added else {}
+    write_local_files(changed, tree)
     lines = []
     for outcome in outcomes:
         where = outcome.section.heading if outcome.section else (outcome.request.section or "")
-        words = OUTCOME_WORDS.get(outcome.kind, outcome.kind.replace("_", " "))
-        kind = getattr(outcome.request.ref, "kind", "arxiv")
-        text = words.format(section=where, line=outcome.line, source=outcome.source, where=LOOKED_UP_ON[kind],
-                            reason=outcome.reason)
+        kind = "listed_in" if outcome.kind == "listed" and outcome.file else outcome.kind
+        words = OUTCOME_WORDS.get(kind, kind.replace("_", " "))
+        ref_kind = getattr(outcome.request.ref, "kind", "arxiv")
+        text = words.format(section=where, line=outcome.line, source=outcome.source, file=outcome.file,
+                            where=LOOKED_UP_ON[ref_kind], reason=outcome.reason)
         lines.append(f"{outcome.request.raw}: {text}")
-    not_done = [line for line, outcome in zip(lines, outcomes, strict=True) if outcome.kind not in DONE]
-    return LocalResult(new_text != text, lines + fetched.notes, problems, not_done)
+    lines += [f"{path}: changed" for path in changed if path != files.index.file.path]
+    not_done = [line for line, outcome in zip(lines, outcomes, strict=False) if outcome.kind not in DONE]
+    return LocalResult(bool(changed), lines + fetched.notes, problems, not_done)
 
 
 async def _look_up(settings: Settings, refs: Sequence[PaperRef]) -> Lookup:

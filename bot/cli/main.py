@@ -10,10 +10,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli import server
 from bot.cli.exits import EXIT_CODES, Exit
 from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.config import Config
 
 NOT_DONE_SUMMARY = "{count} of {total} not done"
 ADD_DESCRIPTION = ("Add papers to a list file in place. Only arXiv is contacted, at ARXIV_API_URL "
@@ -139,4 +143,21 @@ def check_config(path: Path) -> int:
         print(f"{path}: {problem}")
     if not problems:
         print(f"{path}: OK (list file {config.file})")
+    _show_layout(path, config)
     return 1 if problems else 0
+
+
+def _show_layout(path: Path, config: Config) -> None:
+    """The files the list is made of, when the config sits in a checkout's `.github/`."""
+    from bot.cli.local_files import LocalTree, describe_layout, read_local_files
+
+    root = path.resolve().parent.parent if path.resolve().parent.name == ".github" else None
+    readme = root / config.file if root else None
+    if readme is None or not readme.is_file():
+        return
+    try:
+        files = read_local_files(readme, config, tree=LocalTree(root))
+    except (OSError, UnicodeError) as exc:
+        print(f"{readme}: cannot read ({exc})")
+        return
+    print("\n".join(describe_layout(files)))

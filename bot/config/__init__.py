@@ -18,8 +18,10 @@ from pydantic.dataclasses import dataclass
 from bot.config.fields import (
     MARKDOWN_SUFFIXES,
     Duration,
+    Globs,
     Policy,
     RepoPath,
+    Switch,
     Text,
     Words,
     check_repo_path,
@@ -80,6 +82,11 @@ class Config:
     """paperbot's settings for one repository, read from `.github/paperbot.yml` on its default branch."""
 
     file: RepoPath = Field(default="README.md", description="The list file (Markdown, in the repository)")
+    files: Globs = Field(default=(), description=(
+        "More files of the list, as path patterns (`*` matches across folders); `!pattern` leaves "
+        "files out, linked or not"))
+    follow_links: Switch = Field(default=True, description=(
+        "Read the Markdown files the list file links to (and theirs) as part of the list"))
     sections: Annotated[tuple[SectionHint, ...], section_list(SectionHint)] = Field(
         default=(), description="Steer section choice (useful for young lists with few entries)")
     default_section: Text | None = Field(default=None, description="Used when nothing else scores")

@@ -28,6 +28,9 @@ EXPECTED_POLICY = "expected `anyone` or `collaborators`"
 EXPECTED_SECTIONS = "expected a list of {name, aliases, keywords}"
 EXPECTED_WHOLE_NUMBER = "expected a whole number from {low} to {high}"
 EXPECTED_NUMBER = "expected a number from {low} to {high}"
+EXPECTED_SWITCH = "expected `true` or `false`"
+EXPECTED_GLOBS = ("expected a list of path patterns inside the repository (`collection/*.md`, "
+                  "`!drafts/*.md` to leave files out)")
 # The error type of a path check: its message already names the value, so no "found" is added.
 PATH_ERROR = "repo_path"
 
@@ -80,6 +83,25 @@ def _repo_path(value: Any) -> str:
     if (error := check_repo_path(path)) is not None:
         raise PydanticCustomError(PATH_ERROR, error)
     return path
+
+
+def _globs(value: Any) -> tuple[str, ...]:
+    try:
+        patterns = _words(value)
+    except PydanticCustomError:
+        raise _expected(EXPECTED_GLOBS) from None
+    for pattern in patterns:
+        path = pattern.removeprefix("!").strip()
+        parts = path.split("/")
+        if not path or path.startswith("/") or "\\" in path or any(p in ("..", ".") for p in parts):
+            raise _expected(EXPECTED_GLOBS)
+    return patterns
+
+
+def _switch(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _expected(EXPECTED_SWITCH)
 
 
 def _duration(value: Any) -> timedelta:
@@ -148,6 +170,9 @@ Words = Annotated[tuple[str, ...], BeforeValidator(_words, json_schema_input_typ
 RepoPath = Annotated[str, BeforeValidator(_repo_path), Field(json_schema_extra={"pattern": _PATH_PATTERN})]
 Duration = Annotated[timedelta, BeforeValidator(_duration, json_schema_input_type=_DURATION_INPUT)]
 Policy = Annotated[Literal["anyone", "collaborators"], BeforeValidator(_policy)]
+_GLOB = Annotated[str, Field(json_schema_extra={"pattern": r"^!?(?!/)(?!(.*/)?\.\.?(/|$))[^\\]+$"})]
+Globs = Annotated[tuple[str, ...], BeforeValidator(_globs, json_schema_input_type=_GLOB | list[_GLOB])]
+Switch = Annotated[bool, BeforeValidator(_switch)]
 
 
 def number(kind: type, low: float, high: float) -> Any:

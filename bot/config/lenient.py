@@ -159,6 +159,8 @@ def describe_fallback(value: Any) -> str:
         return "using the defaults"
     if isinstance(value, timedelta):
         return f"using `{format_duration(value)}`"
+    if isinstance(value, bool):
+        return f"using `{str(value).lower()}`"
     return f"using `{value}`"
 
 

@@ -14,6 +14,7 @@ from bot.config import Config
 from bot.curation.sections import choose_section, match_section
 from bot.lists.document import ListDocument, Section, parse_list
 from bot.lists.identity import listed_lines, paper_keys, request_keys, styled_for
+from bot.lists.listset import ListSet
 from bot.lists.write_guard import insert_checked
 from bot.papers.references import Paper
 from bot.papers.refs import PaperRef, ref_from_key, ref_key
@@ -53,6 +54,7 @@ class Outcome:
     confident: bool = True
     reason: str = ""  # "not_understood": why the write guard refused the edit
     source: str = ""  # "unavailable": the reply line naming the source that did not answer
+    file: str = ""  # "listed": the file the line is in, when the list has several and it is not the index
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class Rendered:
 
 
 def plan_additions(
-    doc: ListDocument,
+    doc: ListDocument | ListSet,
     requests: Sequence[AddRequest],
     papers: Mapping[PaperRef, Paper | None],
     pending: Sequence[Pending],
@@ -75,14 +77,17 @@ def plan_additions(
     unavailable: Mapping[PaperRef, str] | None = None,
 ) -> tuple[list[Pending], list[Outcome]]:
     """Decide each request; returns the papers to add to the pending list and one outcome per request.
-    `unavailable` holds the refs whose metadata source did not answer, with the reply line."""
+    `unavailable` holds the refs whose metadata source did not answer, with the reply line.
+    A list of several files is given as its `ListSet`: sections and "already listed" span them all."""
+    files = doc if isinstance(doc, ListSet) else None
+    doc = files.doc if files else doc
     pending_ids = {item.arxiv_id for item in pending}
     pending_ids |= {key for item in pending if (paper := papers.get(ref_from_key(item.arxiv_id)))
                     for key in paper_keys(paper)}
     added: list[Pending] = []
     outcomes: list[Outcome] = []
     for request in requests:
-        outcome = _decide(doc, request, papers, pending_ids, config, unavailable or {})
+        outcome = _decide(doc, files, request, papers, pending_ids, config, unavailable or {})
         outcomes.append(outcome)
         if outcome.kind == "added" and outcome.paper and outcome.section and request.ref:
             pending_ids |= request_keys(request.ref, outcome.paper)
@@ -91,14 +96,19 @@ def plan_additions(
     return added, outcomes
 
 
-def _decide(doc: ListDocument, request: AddRequest, papers: Mapping[PaperRef, Paper | None],
-            pending_ids: set[str], config: Config, unavailable: Mapping[PaperRef, str]) -> Outcome:
+def _decide(doc: ListDocument, files: ListSet | None, request: AddRequest,
+            papers: Mapping[PaperRef, Paper | None], pending_ids: set[str], config: Config,
+            unavailable: Mapping[PaperRef, str]) -> Outcome:
     if request.ref is None:
         return Outcome(request, "invalid")
     paper = papers.get(request.ref)
     keys = request_keys(request.ref, paper)
     if lines := listed_lines(doc, keys, paper.title if paper else ""):
-        return Outcome(request, "listed", paper, line=lines[0])
+        if files is None:
+            return Outcome(request, "listed", paper, line=lines[0])
+        path, line = files.locate(lines[0])
+        return Outcome(request, "listed", paper, line=line,
+                       file="" if path == files.index.file.path else path)
     if keys & pending_ids:
         return Outcome(request, "pending", paper)
     if request.ref in unavailable:
@@ -109,20 +119,24 @@ def _decide(doc: ListDocument, request: AddRequest, papers: Mapping[PaperRef, Pa
         section = match_section(doc, request.section, hints=config.sections)
         if section is None:
             return Outcome(request, "unknown_section", paper)
-        return _guarded(doc, Outcome(request, "added", paper, section))
+        return _guarded(doc, files, Outcome(request, "added", paper, section))
     choice = choose_section(doc, paper.title, paper.abstract, categories=paper.categories,
                             published=paper.published, authors=paper.authors, hints=config.sections,
                             default_section=config.default_section)
     if choice is None:
         return Outcome(request, "no_sections", paper)
-    return _guarded(doc, Outcome(request, "added", paper, choice.section, candidates=choice.candidates,
-                                 confident=choice.confident))
+    return _guarded(doc, files, Outcome(request, "added", paper, choice.section,
+                                        candidates=choice.candidates, confident=choice.confident))
 
 
-def _guarded(doc: ListDocument, outcome: Outcome) -> Outcome:
+def _guarded(doc: ListDocument, files: ListSet | None, outcome: Outcome) -> Outcome:
     """The outcome, or "not_understood" when the write guard refuses the entry the bot would write."""
     assert outcome.paper is not None and outcome.section is not None
-    _, verdict = insert_checked(doc, outcome.section, styled_for(outcome.paper, outcome.section))
+    styled = styled_for(outcome.paper, outcome.section)
+    if files is not None:
+        _, _, verdict = files.edit(outcome.section, styled)
+    else:
+        _, verdict = insert_checked(doc, outcome.section, styled)
     if verdict.ok:
         return outcome
     log.warning("write guard refused %s in %s: %s", outcome.paper.arxiv_id,

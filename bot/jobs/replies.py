@@ -6,7 +6,7 @@ Everything that came from arXiv or from a comment is escaped before it lands in 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot.curation.groups import group_headings, topic_key
@@ -28,6 +28,7 @@ OUTCOME_TEXT = {
     "added": "added to «{section}»",
     "pending": "already proposed in the pull request",
     "listed": "already listed at [line {line}]({url})",
+    "listed_in": "already listed in [{file}:{line}]({url})",
     "not_found": "not found on {where}",
     "unavailable": "{source}",
     "invalid": "invalid reference",
@@ -66,14 +67,17 @@ def has_reply_marker(body: str, key: str) -> bool:
 
 
 def render_reply(outcomes: Sequence[Outcome], *, pull_url: str | None, blob_url: str,
-                 sections: Sequence[Sequence[str] | str], notes: Sequence[str] = ()) -> str:
+                 sections: Sequence[Sequence[str] | str], notes: Sequence[str] = (),
+                 file_url: Callable[[str], str] | None = None) -> str:
     """`sections`: the paths of the list's paper sections (a plain heading counts as a path of
-    one); sections are shown as paths without the headings they all share."""
+    one); sections are shown as paths without the headings they all share. `file_url`: the URL of
+    another file of the list, for papers already listed there."""
     paths = [(s,) if isinstance(s, str) else tuple(s) for s in sections]
     shared = shared_prefix(paths)
     rows = ["| Paper | Outcome |", "| --- | --- |"]
     for outcome in outcomes:
-        rows.append(f"| {_paper_cell(outcome)} | {_outcome_text(outcome, blob_url, paths, shared)} |")
+        url = file_url(outcome.file) if outcome.file and file_url else blob_url
+        rows.append(f"| {_paper_cell(outcome)} | {_outcome_text(outcome, url, paths, shared)} |")
     parts = ["\n".join(rows)]
     parts.extend(notes)
     if any(o.kind == "unknown_section" for o in outcomes) and paths:
@@ -103,7 +107,7 @@ def _paper_cell(outcome: Outcome) -> str:
 
 def _outcome_text(outcome: Outcome, blob_url: str, paths: Sequence[tuple[str, ...]],
                   shared: int) -> str:
-    kind = outcome.kind
+    kind = "listed_in" if outcome.kind == "listed" and outcome.file else outcome.kind
     candidates = ""
     if outcome.section:
         section = path_label(outcome.section.path, _shared_for(outcome.section.path, paths, shared))
@@ -116,6 +120,7 @@ def _outcome_text(outcome: Outcome, blob_url: str, paths: Sequence[tuple[str, ..
     ref = outcome.request.ref
     text = OUTCOME_TEXT[kind].format(section=escape_table_cell(section), candidates=candidates,
                                      line=outcome.line, url=f"{blob_url}#L{outcome.line}",
+                                     file=escape_table_cell(escape_inline(outcome.file)),
                                      reason=escape_table_cell(outcome.reason), source=outcome.source,
                                      where=LOOKED_UP_ON[ref.kind if isinstance(ref, ScholarRef) else "arxiv"])
     if kind == "added" and not outcome.confident:

@@ -20,6 +20,7 @@ from tests.fakes.github_state import (
     Repo,
     Token,
     blob_sha,
+    file_mode,
     iso,
     tree_sha,
 )
@@ -152,14 +153,16 @@ def _commit_fields(api: str, repo: Repo, made: Commit) -> dict[str, Any]:
     }
 
 
-def git_tree(api: str, repo: Repo, sha: str, tree: dict[str, bytes]) -> dict[str, Any]:
-    """GitHub's `git-tree` example, with the tree's top-level entries."""
+def git_tree(api: str, repo: Repo, sha: str, tree: dict[str, bytes], recursive: bool = False) -> dict[str, Any]:
+    """GitHub's `git-tree` example, with the tree's top-level entries (every entry, folders
+    included, with `recursive`)."""
     body = rebase(template("git-tree"), {"octocat/Hello-World": repo.full_name, _GITHUB_API: api})
-    top = sorted({p.split("/")[0] for p in tree})
+    folders = {"/".join(p.split("/")[:n]) for p in tree for n in range(1, p.count("/") + 1)}
+    names = sorted(set(tree) | folders) if recursive else sorted({p.split("/")[0] for p in tree})
     entries = []
-    for name in top:
+    for name in names:
         if name in tree:
-            entries.append({"path": name, "mode": "100644", "type": "blob", "size": len(tree[name]),
+            entries.append({"path": name, "mode": file_mode(tree[name]), "type": "blob", "size": len(tree[name]),
                             "sha": blob_sha(tree[name]),
                             "url": f"{api}/repos/{repo.full_name}/git/blobs/{blob_sha(tree[name])}"})
         else:

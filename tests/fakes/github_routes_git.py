@@ -9,7 +9,7 @@ from typing import Any
 
 from tests.fakes import github_payloads as payloads
 from tests.fakes.github_http import Ctx, GitHubError, Handler, Reply, not_found
-from tests.fakes.github_state import blob_sha, iso, tree_sha
+from tests.fakes.github_state import Symlink, blob_sha, iso, tree_sha
 
 RAW_MEDIA_TYPES = ("application/vnd.github.raw", "application/vnd.github.v3.raw")
 
@@ -27,6 +27,9 @@ def get_content(fake: Any, ctx: Ctx) -> Reply:
     path = ctx.params["path"].strip("/")
     shown_ref = ref or repo.default_branch
     if path in head.tree:
+        if isinstance(head.tree[path], Symlink):  # GitHub follows some; paperbot never asks
+            fake.record_unexpected(ctx.method, ctx.path, "symbolic links are not modelled in the contents API")
+            raise not_found()
         return _file_reply(ctx, path, head.tree[path], shown_ref)
     prefix = f"{path}/" if path else ""
     children = sorted({p[len(prefix) :].split("/")[0] for p in head.tree if p.startswith(prefix)})
@@ -155,6 +158,21 @@ def create_tree(fake: Any, ctx: Ctx) -> Reply:
     return Reply(201, payloads.git_tree(ctx.api, repo, sha, tree))
 
 
+def get_tree(fake: Any, ctx: Ctx) -> Reply:
+    """A tree by its sha, or the tree of a commit or branch (GitHub takes either); with
+    `recursive` set to any value, every entry below it. Not modelled: `truncated` listings."""
+    repo = ctx.the_repo
+    name = ctx.params["tree_sha"]
+    if name in repo.trees:
+        sha, tree = name, repo.trees[name]
+    else:
+        commit = repo.resolve(name)
+        if commit is None:
+            raise not_found()
+        sha, tree = tree_sha(commit.tree), commit.tree
+    return Reply(200, payloads.git_tree(ctx.api, repo, sha, tree, recursive="recursive" in ctx.query))
+
+
 def create_commit(fake: Any, ctx: Ctx) -> Reply:
     repo, body = ctx.the_repo, ctx.body
     if body["tree"] not in repo.trees:
@@ -187,6 +205,7 @@ HANDLERS: dict[str, Handler] = {
     "git/update-ref": update_ref,
     "git/delete-ref": delete_ref,
     "git/create-tree": create_tree,
+    "git/get-tree": get_tree,
     "git/create-commit": create_commit,
 }
 
@@ -201,5 +220,6 @@ PERMISSIONS: dict[str, tuple[str, str]] = {
     "git/update-ref": ("contents", "write"),
     "git/delete-ref": ("contents", "write"),
     "git/create-tree": ("contents", "write"),
+    "git/get-tree": ("contents", "read"),
     "git/create-commit": ("contents", "write"),
 }

@@ -38,8 +38,16 @@ def iso(moment: datetime | None = None) -> str:
     return (moment or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class Symlink(bytes):
+    """A symbolic link in a tree: git stores its target path as the blob (mode 120000)."""
+
+
+def file_mode(data: bytes) -> str:
+    return "120000" if isinstance(data, Symlink) else "100644"
+
+
 def tree_sha(tree: dict[str, bytes]) -> str:
-    listing = "".join(f"{path}\0{blob_sha(data)}\n" for path, data in sorted(tree.items()))
+    listing = "".join(f"{file_mode(data)} {path}\0{blob_sha(data)}\n" for path, data in sorted(tree.items()))
     return hashlib.sha1(listing.encode(), usedforsecurity=False).hexdigest()
 
 
