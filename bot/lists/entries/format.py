@@ -17,6 +17,7 @@ from itertools import pairwise
 from statistics import median
 from typing import TYPE_CHECKING
 
+from bot.lists.entries.dates import settle_widths
 from bot.lists.entries.pieces import PAPER_HOST, arxiv_ids_in, find_dates, id_date_key, split_authors
 from bot.lists.entries.template import SHORT_SLOT, SLOT, Induced, induce
 from bot.lists.entries.title import entry_title, short_name
@@ -37,6 +38,7 @@ INDENT_SLOT = "⟦indent⟧"
 _NUMBER_MARKER = re.compile(r"^\s*\d{1,9}[.)][ \t]+(?=\S)")
 _MARKER_PREFIX = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 _PAPER_LINK_LINE = re.compile(r"^\s*\[[^\]]+\]\([^)\s]+\)")  # a line that opens with a link
+_DATE_SLOT = re.compile(r"⟦date:([^⟧]+)⟧")
 _ET_AL = re.compile(r",?\s*et\.?\s+al\b\.?")
 
 
@@ -121,6 +123,10 @@ def learn_format(section: Section) -> EntryFormat:
                                                     -it[0]))
     best_index, best = _prefer_short_name(best_index, best, induced, window)
     templates = [t for _, t in induced]
+    samples = [d for e in window for d in find_dates(e.text)]
+    best.lines = [_DATE_SLOT.sub(lambda m: f"⟦date:{settle_widths(m[1], samples)}⟧", ln) for ln in best.lines]
+    best.cells = [(_DATE_SLOT.sub(lambda m: f"⟦date:{settle_widths(m[1], samples)}⟧", c), w, r)
+                  for c, w, r in best.cells]
     return EntryFormat(
         kind=window[best_index].kind,
         lines=tuple(_hanging(_with_url(best.lines), window[best_index].text, window)),
