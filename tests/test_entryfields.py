@@ -11,11 +11,14 @@ from datetime import date
 import cmarkgfm
 import pytest
 
+from bot.jobs.additions import Pending
+from bot.jobs.replies import TO_FILL_INTRO, TO_FILL_LINE, render_pull_body
 from bot.lists.document import insert_entries, parse_list
 from bot.lists.entries.dates import find_dates, format_date, settle_widths, short_date
 from bot.lists.entries.template import column_field
 from bot.lists.render import PLACEHOLDER
 from bot.lists.scan import split_cells
+from bot.lists.to_fill import fields_to_fill
 from bot.lists.write_guard import diff_lines
 from bot.papers.references import Paper
 
@@ -199,3 +202,17 @@ def _same_around(before: str, after: str) -> None:
         assert html_new.count(tag) - html_old.count(tag) == nested, tag
     rows, items = html_new.count("<tr>") - html_old.count("<tr>"), html_new.count("<li>") - html_old.count("<li>")
     assert (rows, items) in ((1, 0), (0, alone.count("<li>"))), (rows, items)
+
+
+# ---------------------------------------------------------------- the pull request lists what is left to fill
+
+def test_the_pull_request_lists_the_fields_to_fill_in() -> None:
+    text = _table("| Date | Title | Topic | Paper | Code |",
+                  "| 02/15, 2024 | Old Study of Safety Things | Safety | [arXiv](<u>) | [Code](https://github.com/a/b) |")
+    doc = parse_list(text)
+    after = insert_entries(doc, [(doc.paper_sections()[0], NO_NAME)])
+    assert fields_to_fill(after, ["2403.04321", "2402.00001"]) == {"2403.04321": ["Topic", "Code"]}
+    pending = [Pending("2403.04321", ("Papers",), "maint", 3, NO_NAME.title)]
+    body = render_pull_body(pending, base="main", state={}, to_fill=fields_to_fill(after, ["2403.04321"]))
+    assert TO_FILL_INTRO in body and TO_FILL_LINE.format(paper="2403.04321", fields="Topic, Code") in body
+    assert TO_FILL_INTRO not in render_pull_body(pending, base="main", state={}, to_fill={})

@@ -14,6 +14,7 @@ from bot.jobs.additions import Pending, render_additions
 from bot.jobs.cpu import run_cpu
 from bot.jobs.replies import ADDITIONS_BRANCH, ADDITIONS_TITLE, pending_to_state, render_pull_body
 from bot.lists.document import remove_entry
+from bot.lists.to_fill import fields_to_fill
 from bot.papers.references import Paper
 
 MAX_REMEMBERED_SOURCES = 200  # answered commands kept in the state, to spot redeliveries
@@ -50,10 +51,12 @@ async def write_additions(repo: Repository, config: Config, snap: Snapshot, curr
     number = current.number
     sources = [*current.state.get("sources", []), change.source][-MAX_REMEMBERED_SOURCES:]
 
+    to_fill = fields_to_fill(text, [p.arxiv_id for p in change.pending])
+
     def body_for(head: str) -> str:
         state = {"v": 1, "head": head, "base": change.base_sha, "pull": number,
                  "papers": pending_to_state(change.pending), "sources": sources}
-        return render_pull_body(change.pending, base=repo.default_branch, state=state)
+        return render_pull_body(change.pending, base=repo.default_branch, state=state, to_fill=to_fill)
 
     pull = await publish(repo, branch=ADDITIONS_BRANCH, snap=snap, current=current, reset=reset,
                          changes=[FileChange(config.file, text)],
