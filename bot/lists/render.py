@@ -102,10 +102,15 @@ def render_entry(fmt: EntryFormat, paper: Paper, *, number: int | None = None) -
 
 
 def _render_row(fmt: EntryFormat, paper: Paper) -> str:
-    cells = [_pad(_fill(cell.template, fmt, paper, None), cell) for cell in fmt.cells]
+    cells = [_pad(_cell_value(cell, fmt, paper), cell) for cell in fmt.cells]
     lead, trail = fmt.row_edges
     row = "|".join(cells)
     return ("|" if lead else "") + (row if lead else row.lstrip()) + ("|" if trail else "")
+
+
+def _cell_value(cell: CellFormat, fmt: EntryFormat, paper: Paper) -> str:
+    value = _fill(cell.template, fmt, paper, None)
+    return cell.empty if value == PLACEHOLDER and cell.empty else value
 
 
 def _pad(value: str, cell: CellFormat) -> str:

@@ -38,6 +38,9 @@ INDENT_SLOT = "⟦indent⟧"
 _NUMBER_MARKER = re.compile(r"^\s*\d{1,9}[.)][ \t]+(?=\S)")
 _MARKER_PREFIX = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 _PAPER_LINK_LINE = re.compile(r"^\s*\[[^\]]+\]\([^)\s]+\)")  # a line that opens with a link
+# Cells that say "none" (no code, no demo): where a column's rows often write one, a field metadata
+# cannot fill is written so too, not as a placeholder.
+EMPTY_CELLS = ("-", "—", "–", "N/A", "n/a", "/", "")
 _DATE_SLOT = re.compile(r"⟦date:([^⟧]+)⟧")
 _ET_AL = re.compile(r",?\s*et\.?\s+al\b\.?")
 
@@ -55,6 +58,7 @@ class CellFormat:
     width: int  # width of the column in the separator row (0 when the table has none)
     align: str  # "left" | "center" | "right"
     padded: bool  # the section's rows pad this cell to the column width
+    empty: str = ""  # what the rows write in this column when they have nothing (`-`), if they do
 
 
 @dataclass(frozen=True)
@@ -330,5 +334,8 @@ def _cells(best: Induced, window: Sequence[Entry], templates: Sequence[Induced])
                  "right" if sep.endswith(":") else "left")
         padded_rows = sum(1 for t in rows if width and t.cells[index][1] == width and
                           t.cells[index][2].strip() and t.cells[index][2] != f" {t.cells[index][2].strip()} ")
-        cells.append(CellFormat(template, width, align, padded_rows * 5 >= len(rows) * 3 > 0))
+        values = [t.cells[index][2].strip() for t in rows]
+        empty = Counter(v for v in values if v in EMPTY_CELLS).most_common(1)
+        cells.append(CellFormat(template, width, align, padded_rows * 5 >= len(rows) * 3 > 0,
+                                empty[0][0] if empty and empty[0][1] * 3 >= len(values) else ""))
     return tuple(cells)
