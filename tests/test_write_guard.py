@@ -14,6 +14,7 @@ from bot.curation.sections import candidate_sections
 from bot.jobs.additions import AddRequest, Pending, plan_additions, render_additions, render_checked
 from bot.jobs.replies import NOT_UNDERSTOOD, OUTCOME_TEXT, render_reply
 from bot.lists.document import parse_list
+from bot.lists.render import PLACEHOLDER
 from bot.lists.write_guard import (
     CHANGED_LINES,
     EMPTY_ITEM,
@@ -27,7 +28,6 @@ from bot.lists.write_guard import (
     check_addition,
     insert_checked,
 )
-from bot.lists.render import PLACEHOLDER
 from bot.papers.references import Paper, parse_ref
 
 FIXTURES = Path(__file__).parent / "fixtures" / "write_guard"
