@@ -54,7 +54,7 @@ TEMPLATE_CASES = [
         "/2307.02483) | **Jailbreak**&**Safety Training** |",
         "table_row", "Jailbroken: How Does LLM Safety Training Fail?",
         ("Date", "Institute", "Publication", "Paper", "Keywords"),
-        ["| ⟦date:YY.MM⟧ | ⟦unknown⟧ | ⟦venue:cell⟧ | [⟦title:cell-link⟧](⟦url⟧) | ⟦unknown⟧ |"],
+        ["| ⟦date:YY.MM⟧ | ⟦unknown:cell⟧ | ⟦venue:cell⟧ | [⟦title:cell-link⟧](⟦url⟧) | ⟦unknown:cell⟧ |"],
         id="table-row-by-columns",
     ),
     pytest.param(

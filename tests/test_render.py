@@ -71,9 +71,10 @@ def test_escape_html_keeps_apostrophes_as_lists_write_them() -> None:
      "- **Safety at Scale: A Survey**  \n  *Xingjun Ma, Yifeng Gao, Yixu Wang*. [[pdf](https://arxiv.org/abs/"
      "2502.05206)], 2025.02. ![](https://img.shields.io/badge/arXiv-orange)"),
     # A line only the maintainer can fill is left out, never written as an empty bullet.
-    (("* [⟦date:YYYY.MM.DD⟧] ⟦url⟧", "  * ⟦unknown⟧"), "* [2025.02.07] https://arxiv.org/abs/2502.05206"),
+    (("* [⟦date:YYYY.MM.DD⟧] ⟦url⟧", "  * ⟦unknown⟧"),
+     "* [2025.02.07] https://arxiv.org/abs/2502.05206\n  * *(to fill in)*"),
     (("- **⟦title:text⟧**", "  - ⟦unknown⟧", "  - ⟦authors:text⟧"),
-     "- **Safety at Scale: A Survey**\n  - Xingjun Ma, Yifeng Gao, Yixu Wang"),
+     "- **Safety at Scale: A Survey**\n  - *(to fill in)*\n  - Xingjun Ma, Yifeng Gao, Yixu Wang"),
     (("⟦number⟧. ⟦short:text⟧: **\"⟦title:text⟧\"**.",), "1. Safety at Scale: **\"Safety at Scale: A Survey\"**."),
     (("<details><summary>⟦title:html⟧ (⟦date:YYYY⟧)</summary>", "", "“⟦abstract:text⟧”", "</details>"),
      "<details><summary>Safety at Scale: A Survey (2025)</summary>\n\n“We survey. It matters.”\n</details>"),
@@ -151,7 +152,7 @@ def test_render_table_row_pads_like_the_table() -> None:
              CellFormat("⟦venue:cell⟧", 11, "center", True), CellFormat("[⟦title:cell-link⟧](⟦url⟧)", 9, "left", False))
     fmt = EntryFormat(kind="table_row", cells=cells, venue="arxiv")
     row = render_entry(fmt, paper("Pipes | in [brackets]"))
-    assert row == ("| 25.02 | - |   arxiv   | [Pipes \\| in \\[brackets\\]](https://arxiv.org/abs/2502.05206) |")
+    assert row == ("| 25.02 | *(to fill in)* |   arxiv   | [Pipes \\| in \\[brackets\\]](https://arxiv.org/abs/2502.05206) |")
     assert len(split_cells(row)) == 4
 
 

@@ -14,6 +14,7 @@ from bot.curation.sections import candidate_sections
 from bot.jobs.additions import AddRequest, Pending, plan_additions, render_additions, render_checked
 from bot.jobs.replies import NOT_UNDERSTOOD, OUTCOME_TEXT, render_reply
 from bot.lists.document import parse_list
+from bot.lists.render import PLACEHOLDER
 from bot.lists.write_guard import (
     CHANGED_LINES,
     EMPTY_ITEM,
@@ -163,7 +164,7 @@ def test_woody_news_is_not_a_paper_section() -> None:
     assert [s.heading for s in candidate_sections(doc)] == ["1.3.1 Tool Using"]
 
 
-def test_woody_paper_follows_the_newest_first_dates_without_empty_lines() -> None:
+def test_woody_paper_follows_the_newest_first_dates_with_its_summary_to_fill_in() -> None:
     text = fixture("WooooDyy__LLM-Agent-Paper-List.excerpt.md")
     doc = parse_list(text)
     section = next(s for s in doc.sections if s.path == WOODY_TOOLS)
@@ -171,10 +172,11 @@ def test_woody_paper_follows_the_newest_first_dates_without_empty_lines() -> Non
     after, verdict = insert_checked(doc, section, new)
     assert verdict.ok, verdict.reason
     added = diff_added(text, after)
-    assert added == ["- [2023/06] **Agents That Call Tools Reliably.** [[paper](https://arxiv.org/abs/2306.05555)]"]
+    assert added == ["- [2023/06] **Agents That Call Tools Reliably.** [[paper](https://arxiv.org/abs/2306.05555)]",
+                     f"  - {PLACEHOLDER}"]
     lines = after.split("\n")
     at = lines.index(added[0])
-    assert lines[at - 2].startswith("- [2023/07] **ToolLLM") and lines[at + 1].startswith("- [2023/05]")
+    assert lines[at - 2].startswith("- [2023/07] **ToolLLM") and lines[at + 2].startswith("- [2023/05]")
 
 
 # ---------------------------------------------------------------- order within date-sorted sections

@@ -16,6 +16,7 @@ from bot.jobs.additions_files import files_of, remove_papers, render_files
 from bot.jobs.cpu import run_cpu
 from bot.jobs.replies import ADDITIONS_BRANCH, ADDITIONS_TITLE, pending_to_state, render_pull_body
 from bot.lists.listset import ListSet
+from bot.lists.to_fill import fields_to_fill
 from bot.papers.references import Paper
 
 MAX_REMEMBERED_SOURCES = 200  # answered commands kept in the state, to spot redeliveries
@@ -54,10 +55,15 @@ async def write_additions(repo: Repository, config: Config, snap: Snapshot, curr
     number = current.number
     sources = [*current.state.get("sources", []), change.source][-MAX_REMEMBERED_SOURCES:]
 
+    pending_ids = [p.arxiv_id for p in change.pending]
+    to_fill: dict[str, list[str]] = {}
+    for text in texts.values():
+        to_fill.update(fields_to_fill(text, pending_ids))
+
     def body_for(head: str) -> str:
         state = {"v": 1, "head": head, "base": change.base_sha, "pull": number,
                  "papers": pending_to_state(change.pending), "sources": sources}
-        return render_pull_body(change.pending, base=repo.default_branch, state=state)
+        return render_pull_body(change.pending, base=repo.default_branch, state=state, to_fill=to_fill)
 
     pull = await publish(repo, branch=ADDITIONS_BRANCH, snap=snap, current=current, reset=reset,
                          changes=[FileChange(path, text) for path, text in texts.items()],

@@ -6,7 +6,7 @@ Everything that came from arXiv or from a comment is escaped before it lands in 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from bot.curation.groups import group_headings, topic_key
@@ -45,6 +45,9 @@ SECTIONS_AVAILABLE = ("Sections you can name with `to <section>` (a path or its 
                       "such as `to Attacks › Jailbreak`): {sections}.")
 TOO_MANY_PAPERS = "Only the first {limit} papers of this comment were considered (the limit per command)."
 PENDING_LIMIT = "The pull request already holds {limit} papers, the most it may; merge it first."
+# Fields the bot could not know, left as `bot.lists.render.PLACEHOLDER` in the list for a maintainer.
+TO_FILL_INTRO = "**To fill in** (shown as *(to fill in)* in the list; metadata does not say):"
+TO_FILL_LINE = "- {paper}: {fields}"
 PR_INTRO = (
     "This pull request adds papers requested with `/add`. paperbot regenerates it on top of "
     "`{base}` whenever a paper is added, so it never conflicts; commits you push are kept.\n"
@@ -148,7 +151,8 @@ def _candidates_details(outcomes: Sequence[Outcome], shared: int) -> str:
     return "\n".join(lines)
 
 
-def render_pull_body(pending: Sequence[Pending], *, base: str, state: dict[str, Any]) -> str:
+def render_pull_body(pending: Sequence[Pending], *, base: str, state: dict[str, Any],
+                     to_fill: Mapping[str, Sequence[str]] | None = None) -> str:
     lines = [PR_INTRO.format(base=base), "| Paper | Section | Requested by |", "| --- | --- | --- |"]
     for item in pending:
         title = escape_table_cell(_short(item.title, 100)) if item.title else ""
@@ -156,6 +160,11 @@ def render_pull_body(pending: Sequence[Pending], *, base: str, state: dict[str, 
         link = f"[{escape_table_cell(item.arxiv_id)}]({key_url(item.arxiv_id).replace(')', '%29')})"
         lines.append(f"| {link} {title} "
                      f"| {section} | @{item.requested_by} in #{item.issue} |")
+    filling = [(item.arxiv_id, fields) for item in pending if (fields := (to_fill or {}).get(item.arxiv_id))]
+    if filling:
+        lines += ["", TO_FILL_INTRO]
+        lines += [TO_FILL_LINE.format(paper=arxiv_id, fields=", ".join(escape_inline(f) for f in fields))
+                  for arxiv_id, fields in filling]
     closes = sorted({item.issue for item in pending if item.issue != state.get("pull")})
     if closes:
         lines += ["", " ".join(f"Closes #{number}" for number in closes)]

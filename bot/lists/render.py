@@ -8,23 +8,26 @@ from __future__ import annotations
 import html
 import re
 
+from bot.lists.entries.dates import format_date as write_date
 from bot.lists.entries.format import INDENT_SLOT, AuthorStyle, CellFormat, EntryFormat
 from bot.lists.entries.pieces import VENUE_NAMES
 from bot.lists.entries.template import SHORT_BADGE, SHORT_SLOT, SLOT
 from bot.lists.entries.title import paper_name
 from bot.papers.references import Paper
 
-NEUTRAL_VALUE = "-"  # a field the section always fills that arXiv cannot (affiliation, keywords)
+NEUTRAL_VALUE = "-"  # no author at all
+# A field the section always fills that metadata cannot (topic, affiliation, keywords): visible in the
+# rendered list, unlike any value a maintainer writes, and listed under "to fill in" in the pull request.
+PLACEHOLDER = "*(to fill in)*"
+_CODE_URL = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[\w.-]+/[\w.-]+", re.IGNORECASE)
 ABSTRACT_EXCERPT_CHARS = 280
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*\[\]~])")
 _LONE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 _AUTOLINK = re.compile(r"\b(?:https?|ftp)://|\bwww\.", re.IGNORECASE)  # GitHub would link them
 _BLOCK_START = re.compile(r"^(?:[#>+=-]|\d+[.)](?=\s|$))")
-_UNKNOWN_LINE = re.compile(rf"^(?:{re.escape(INDENT_SLOT)})?\s*(?:(?:[-*+>]|\d{{1,9}}[.)])\s+)*⟦unknown⟧\W*$")
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,9}[.)]|[-*+])[ \t]+")
 _VENUE_YEAR = re.compile(r"⟦venue:(\w+)⟧ ⟦date:YYYY⟧")
-_DATE_TOKEN = re.compile(r"YYYY|YY|MM|M|DD|D")
 _VENUE_NAME = re.compile(rf"(?<![\w-])(?:{VENUE_NAMES})(?![\w&-])", re.IGNORECASE)
 _ACCEPTED = re.compile(
     r"\b(?:accepted|to appear|published|camera[- ]ready)\b[^.;]{0,40}?\b(?:at|in|to|by|for|as|of)\s+"
@@ -91,12 +94,6 @@ def render_entry(fmt: EntryFormat, paper: Paper, *, number: int | None = None) -
     hanging = " " * len(marker[0]) if marker else ""  # continuation lines under the text, past the marker
     rest: list[str] = []
     for line in fmt.lines[1:]:
-        if _UNKNOWN_LINE.match(line):
-            # A line only the maintainer can fill (an affiliation, keywords, a note) is left out: a
-            # placeholder would be an empty bullet, and a lone "-" under text even a heading.
-            if rest and not rest[-1].strip():
-                rest.pop()
-            continue
         line = hanging + line.removeprefix(INDENT_SLOT) if line.startswith(INDENT_SLOT) else line
         rest.append(_fill(line, fmt, paper, number))
     while rest and not rest[-1].strip() and fmt.lines[-1].strip():
@@ -105,10 +102,15 @@ def render_entry(fmt: EntryFormat, paper: Paper, *, number: int | None = None) -
 
 
 def _render_row(fmt: EntryFormat, paper: Paper) -> str:
-    cells = [_pad(_fill(cell.template, fmt, paper, None), cell) for cell in fmt.cells]
+    cells = [_pad(_cell_value(cell, fmt, paper), cell) for cell in fmt.cells]
     lead, trail = fmt.row_edges
     row = "|".join(cells)
     return ("|" if lead else "") + (row if lead else row.lstrip()) + ("|" if trail else "")
+
+
+def _cell_value(cell: CellFormat, fmt: EntryFormat, paper: Paper) -> str:
+    value = _fill(cell.template, fmt, paper, None)
+    return cell.empty if value == PLACEHOLDER and cell.empty else value
 
 
 def _pad(value: str, cell: CellFormat) -> str:
@@ -141,7 +143,12 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
             return _badge_text(short, spaces="_") if arg == "badge" else escape(short)
         if name == "number":
             return str(number if number is not None else 1)
-        return NEUTRAL_VALUE
+        if name == "name":
+            return escape(short) if (short := paper_name(paper.title, paper.abstract)) else PLACEHOLDER
+        if name == "code":
+            url = code_link(paper)
+            return PLACEHOLDER if not url else f"[{arg}]({url})" if arg else url
+        return PLACEHOLDER
 
     if "⟦venue:" in template:
         # "ICLR 2025" written as venue and year: the year is the venue's when arXiv names one.
@@ -156,10 +163,14 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
 
 
 def format_date(paper: Paper, fmt: str) -> str:
-    day = paper.published
-    tokens = {"YYYY": f"{day.year:04d}", "YY": f"{day.year % 100:02d}", "MM": f"{day.month:02d}",
-              "M": str(day.month), "DD": f"{day.day:02d}", "D": str(day.day)}
-    return _DATE_TOKEN.sub(lambda m: tokens[m[0]], fmt)
+    """The paper's first-version date, written like the section's dates."""
+    return write_date(paper.published, fmt)
+
+
+def code_link(paper: Paper) -> str:
+    """The paper's own code repository, when its arXiv comment or abstract gives one."""
+    match = _CODE_URL.search(f"{paper.comment} {paper.abstract}")
+    return match[0].rstrip(".") if match else ""
 
 
 def format_authors(authors: tuple[str, ...], style: AuthorStyle) -> str:

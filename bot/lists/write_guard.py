@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from bot.lists.document import Entry, ListDocument, Section, insert_entries, parse_list
 from bot.lists.entries.format import anchor_entries, group_parts
 from bot.lists.entries.pieces import PIECE_PATTERN, arxiv_ids_in, plain_text
+from bot.lists.render import code_link
 from bot.papers.references import Paper, find_arxiv_ids, normalise_id
 
 # Why an edit was refused, in the maintainer's words (they end the reply's "not added" line).
@@ -197,7 +198,7 @@ def own_url(url: str, paper: Paper) -> bool:
     lowered = url.lower().rstrip("/)")
     if paper.arxiv_id and paper.arxiv_id in url and "arxiv" in lowered:
         return True
-    own = [paper.doi, paper.acl_id, paper.openreview_id, paper.link, *paper.links.values()]
+    own = [paper.doi, paper.acl_id, paper.openreview_id, paper.link, code_link(paper), *paper.links.values()]
     return any(value and value.lower().rstrip("/") in lowered for value in own)
 
 

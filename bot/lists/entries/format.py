@@ -17,6 +17,7 @@ from itertools import pairwise
 from statistics import median
 from typing import TYPE_CHECKING
 
+from bot.lists.entries.dates import settle_widths
 from bot.lists.entries.pieces import PAPER_HOST, arxiv_ids_in, find_dates, id_date_key, split_authors
 from bot.lists.entries.template import SHORT_SLOT, SLOT, Induced, induce
 from bot.lists.entries.title import entry_title, short_name
@@ -37,6 +38,10 @@ INDENT_SLOT = "⟦indent⟧"
 _NUMBER_MARKER = re.compile(r"^\s*\d{1,9}[.)][ \t]+(?=\S)")
 _MARKER_PREFIX = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 _PAPER_LINK_LINE = re.compile(r"^\s*\[[^\]]+\]\([^)\s]+\)")  # a line that opens with a link
+# Cells that say "none" (no code, no demo): where a column's rows often write one, a field metadata
+# cannot fill is written so too, not as a placeholder.
+EMPTY_CELLS = ("-", "—", "–", "N/A", "n/a", "/", "")
+_DATE_SLOT = re.compile(r"⟦date:([^⟧]+)⟧")
 _ET_AL = re.compile(r",?\s*et\.?\s+al\b\.?")
 
 
@@ -53,6 +58,7 @@ class CellFormat:
     width: int  # width of the column in the separator row (0 when the table has none)
     align: str  # "left" | "center" | "right"
     padded: bool  # the section's rows pad this cell to the column width
+    empty: str = ""  # what the rows write in this column when they have nothing (`-`), if they do
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,10 @@ def learn_format(section: Section) -> EntryFormat:
                                                     -it[0]))
     best_index, best = _prefer_short_name(best_index, best, induced, window)
     templates = [t for _, t in induced]
+    samples = [d for e in window for d in find_dates(e.text)]
+    best.lines = [_DATE_SLOT.sub(lambda m: f"⟦date:{settle_widths(m[1], samples)}⟧", ln) for ln in best.lines]
+    best.cells = [(_DATE_SLOT.sub(lambda m: f"⟦date:{settle_widths(m[1], samples)}⟧", c), w, r)
+                  for c, w, r in best.cells]
     return EntryFormat(
         kind=window[best_index].kind,
         lines=tuple(_hanging(_with_url(best.lines), window[best_index].text, window)),
@@ -338,5 +348,8 @@ def _cells(best: Induced, window: Sequence[Entry], templates: Sequence[Induced])
                  "right" if sep.endswith(":") else "left")
         padded_rows = sum(1 for t in rows if width and t.cells[index][1] == width and
                           t.cells[index][2].strip() and t.cells[index][2] != f" {t.cells[index][2].strip()} ")
-        cells.append(CellFormat(template, width, align, padded_rows * 5 >= len(rows) * 3 > 0))
+        values = [t.cells[index][2].strip() for t in rows]
+        empty = Counter(v for v in values if v in EMPTY_CELLS).most_common(1)
+        cells.append(CellFormat(template, width, align, padded_rows * 5 >= len(rows) * 3 > 0,
+                                empty[0][0] if empty and empty[0][1] * 3 >= len(values) else ""))
     return tuple(cells)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
+from bot.lists.entries.dates import DateSpan, find_dates, short_date  # noqa: F401 (read from here too)
 from bot.papers.venues import VENUE_NAMES, VENUE_WORD  # noqa: F401 (read from here by the entry code)
 
 # One alternation, tried left to right at each position: HTML link, linked image, image, Markdown
@@ -51,12 +51,6 @@ GENERIC_LINK_TEXT = re.compile(
     re.IGNORECASE,
 )
 
-# Dates as lists write them; order matters (longest first).
-DATE_PATTERN = re.compile(
-    r"(?<![\w./-])(?:(?P<y4>(?:19|20)\d{2})(?P<s1>[./-])(?P<m>\d{1,2})(?:(?P<s2>[./-])(?P<d>\d{1,2}))?"
-    r"|(?P<year>(?:19|20)\d{2}))(?![\w/-]|\.\d)"
-)
-SHORT_DATE = re.compile(r"^(?P<yy>\d{2})\.(?P<mm>\d{2})$")  # `25.02`, only where a whole cell is one
 _NAME_PART = re.compile(r"^[^\W\d_][\w'’.\-]*(?:\s+[\w'’.\-()]+){0,5}$")
 _INSTITUTION = re.compile(
     r"\b(?:university|universit[éà]|institute|institut|lab|laboratory|college|school|inc\.?|corp|"
@@ -185,39 +179,6 @@ def split_authors(text: str) -> tuple[list[str], bool]:
     et_al = bool(re.search(r"\bet\.? al\b", text))
     text = re.sub(r"\bet\.? al\b\.?", "", text).strip(" ,.")
     return [p.strip() for p in re.split(r",|;|\band\b", text) if p.strip()], et_al
-
-
-@dataclass(frozen=True)
-class DateSpan:
-    start: int
-    end: int
-    fmt: str  # e.g. "YYYY/MM", "YYYY.MM.DD", "YY.MM", "YYYY", "YYYY/M/D"
-    key: int  # yyyymm for ordering, month 0 when unknown
-
-
-def find_dates(text: str) -> list[DateSpan]:
-    spans = []
-    for m in DATE_PATTERN.finditer(text):
-        if m["year"]:
-            spans.append(DateSpan(m.start(), m.end(), "YYYY", int(m["year"]) * 100))
-            continue
-        month = int(m["m"])
-        if not 1 <= month <= 12:
-            continue
-        fmt = "YYYY" + m["s1"] + ("MM" if len(m["m"]) == 2 else "M")
-        if m["d"]:
-            fmt += m["s2"] + ("DD" if len(m["d"]) == 2 else "D")
-        spans.append(DateSpan(m.start(), m.end(), fmt, int(m["y4"]) * 100 + month))
-    return spans
-
-
-def short_date(text: str) -> DateSpan | None:
-    """A whole-cell `YY.MM` date such as `23.07`."""
-    m = SHORT_DATE.match(text.strip())
-    if not m or not 1 <= int(m["mm"]) <= 12:
-        return None
-    offset = len(text) - len(text.lstrip())
-    return DateSpan(offset, offset + 5, "YY.MM", (2000 + int(m["yy"])) * 100 + int(m["mm"]))
 
 
 _NEW_ID_DATE = re.compile(r"(\d{2})(\d{2})\.")

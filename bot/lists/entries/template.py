@@ -42,6 +42,10 @@ _COLUMN_ROLES = (
     ("abstract", re.compile(r"abstract|summary|tl;?dr", re.IGNORECASE)),
     ("title", re.compile(r"title|paper|name|article", re.IGNORECASE)),
 )
+# Columns a maintainer fills with a short phrase that metadata may give: the paper's own code, or its
+# short name (`**Name:** Title`). Read only where a cell names no paper field of its own.
+_CODE_COLUMN = re.compile(r"code|github|repo", re.IGNORECASE)
+_NAME_COLUMN = re.compile(r"\b(?:name|model|method|benchmark|dataset|framework|system)s?\b", re.IGNORECASE)
 
 
 @dataclass
@@ -134,6 +138,21 @@ def _abstract_line(line: str) -> str:
     return f"{indent}{marker[1] if marker else ''}⟦abstract:text⟧"
 
 
+def column_field(name: str) -> str:
+    """The slot a column whose cells the bot cannot copy is filled from: `code`, `name` or `unknown`."""
+    plain = re.sub(r"[*_`]", "", name)
+    return "code" if _CODE_COLUMN.search(plain) else "name" if _NAME_COLUMN.search(plain) else "unknown"
+
+
+def _fillable_cell(cell: str, slot: str) -> str:
+    """A cell only the maintainer fills, as a slot: a code link keeps the label its siblings give it
+    (`[GitHub](...)`), with `⟦code:⟧` alone when they write the bare URL or something else."""
+    if slot != "code":
+        return f"⟦{slot}:cell⟧"
+    link = re.fullmatch(r"\[([^\[\]⟧]+)\]\([^)\s]+\)", cell)
+    return f"⟦code:{link[1]}⟧" if link and GENERIC_LINK_TEXT.match(link[1]) else "⟦code:⟧"
+
+
 def _induce_row(row: str, title: str, columns: tuple[str, ...]) -> Induced:
     induced = Induced([], short=short_name(title))
     cells = split_cells(row)
@@ -144,6 +163,8 @@ def _induce_row(row: str, title: str, columns: tuple[str, ...]) -> Induced:
         role = column_role(columns[index]) if index < len(columns) else "other"
         template = _cell_template(raw.strip(), role, title if "⟦title:" not in induced.signature
                                   and "⟦title:" not in "".join(templates) else "", induced)
+        if template == "⟦unknown⟧" and index < len(columns) and columns[index]:
+            template = _fillable_cell(raw.strip(), column_field(columns[index]))
         templates.append(template)
         induced.cells.append((template, len(raw), raw))
     induced.lines.append(("| " if lead else "") + " | ".join(templates) + (" |" if trail else ""))

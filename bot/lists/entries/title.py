@@ -13,6 +13,7 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _DATE_ONLY = re.compile(r"^\W*(?:\d{2,4}[./-]\d{1,2}(?:[./-]\d{1,2})?|(?:19|20)\d{2})\W*$")
 _MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{8,})[\"”]")
+_STRONG_TITLE_COLUMN = re.compile(r"title|paper|article", re.IGNORECASE)
 _TITLE_COLUMN = re.compile(r"title|paper|name|article", re.IGNORECASE)
 # Acronyms that name a field or a kind of model, not one paper's dataset or method.
 _GENERIC_ACRONYMS = frozenset({
@@ -134,9 +135,12 @@ def _row_title(row: str, columns: tuple[str, ...]) -> str:
                 candidate = clean_title(plain_text(match[0]))
                 if _usable(candidate):
                     return candidate
-    for name, cell in zip(columns, cells, strict=False):
-        if _TITLE_COLUMN.search(name) and _usable(clean_title(plain_text(cell))):
-            return clean_title(plain_text(cell))
+    # A `Title`/`Paper` column before a `Name` one: `| TALLRec | TALLRec: An Effective... |`.
+    named = sorted((not _STRONG_TITLE_COLUMN.search(n), k) for k, n in enumerate(columns)
+                   if _TITLE_COLUMN.search(n))
+    for _, k in named:
+        if k < len(cells) and _usable(clean_title(plain_text(cells[k]))):
+            return clean_title(plain_text(cells[k]))
     texts = [clean_title(plain_text(c)) for c in cells]
     return max(texts, key=len, default="")
 

@@ -1,0 +1,87 @@
+"""Field-by-field comparison of a written entry with the original one (for benchmarks/format_shape.py).
+
+Fields (issue #14):
+  columns:  how many lines the entry has and, on table rows, how many cells each has;
+  digits:   the digit-and-separator skeleton of every cell or line (digit runs as `d`, `-./,:` kept,
+            letters and the rest dropped): dates, numbering, years beside venues;
+  links:    the entry's links in order, each as what it shows (the title, a generic label such as
+            `paper`, a badge) and where it points (arXiv abs/pdf/..., or another paper host);
+            code links, project pages and badges arXiv cannot supply are left out;
+  markup:   the structure with text collapsed (`bot.lists.entries.shape.core_shape`): markers,
+            indentation, emphasis, link and tag placement.
+A placeholder (`bot.lists.render.PLACEHOLDER`) stands for a cell or line only a maintainer can fill:
+compared as that cell's text with letters collapsed, so it matches a short phrase and nothing with
+digits or links in it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.lists.entries.pieces import PIECE_PATTERN, arxiv_url_form, plain_text
+from bot.lists.entries.shape import _SIDE_LINK_ANY_URL, _without_extras, core_shape
+from bot.lists.render import PLACEHOLDER
+from bot.lists.scan import split_cells
+
+FIELDS = ("columns", "digits", "links", "markup")
+_DIGITS = re.compile(r"\d+")
+_KEEP = re.compile(r"[^d\-./,:]")
+_PLACEHOLDER_WORDS = "to fill in"
+
+
+def compare(original: str, written: str, title: str) -> dict[str, bool]:
+    """Whether each field of `written` matches `original`."""
+    written = written.replace(PLACEHOLDER, _PLACEHOLDER_WORDS)
+    a, b = _without(original), _without(written)
+    return {
+        "columns": _columns(a) == _columns(b),
+        "digits": _digits(a) == _digits(b),
+        "links": _links(original, title) == _links(written, title),
+        "markup": core_shape(original) == core_shape(written),
+    }
+
+
+def _without(text: str) -> str:
+    return "\n".join(_without_extras(line) for line in text.split("\n"))
+
+
+def _cells(text: str) -> list[list[str]]:
+    out = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        out.append(split_cells(stripped) if stripped.startswith("|") and stripped.count("|") >= 2 else [line])
+    return out
+
+
+def _columns(text: str) -> list[int]:
+    return [len(cells) for cells in _cells(text)]
+
+
+def _digits(text: str) -> list[list[str]]:
+    no_urls = PIECE_PATTERN.sub(lambda m: m["link_text"] or m["hl_text"] or "" if (m["link"] or m["html_link"])
+                                else "", text)
+    return [[_KEEP.sub("", _DIGITS.sub(lambda m: "d" * len(m[0]), cell.replace("d", "x"))).strip(",.:")
+             for cell in cells] for cells in _cells(no_urls)]
+
+
+def _links(text: str, title: str) -> list[tuple[str, str]]:
+    text = _SIDE_LINK_ANY_URL.sub("", text)
+    out = []
+    for match in PIECE_PATTERN.finditer(text):
+        if match["link"] or match["html_link"]:
+            url = match["link_url"] or match["hl_url"] or ""
+            shown = plain_text(match["link_text"] if match["link"] else match["hl_text"])
+            kind = "title" if title and title.lower()[:30] in shown.lower() else \
+                "badge" if not shown.strip() else shown.strip().lower()[:20]
+            out.append((kind, _target(url)))
+        elif match["url"]:
+            out.append(("bare", _target(match["url"])))
+    return out
+
+
+def _target(url: str) -> str:
+    form = arxiv_url_form(url)
+    if form:
+        return form
+    host = re.match(r"https?://(?:www\.)?([^/]+)", url)
+    return host[1].lower() if host else url[:20]
