@@ -46,7 +46,10 @@ DEFAULT_DATA = SHARED / "data" / "relevance" / "dev.jsonl"
 DEFAULT_LISTS = SHARED / "data" / "lists" / "raw"
 DEFAULT_CONFIG = ROOT / "examples/awesome-lrm-safety/paperbot.yml"
 DEFAULT_README = ROOT / "examples/awesome-lrm-safety/README.md"
-OTHER_LISTS = ("chawins__llm-sp", "isXinLiu__Awesome-MLLM-Safety", "ydyjya__Awesome-LLM-Safety")
+# The seed repository's other files (the README links collection/dataset/*.md and its archive).
+DEFAULT_REPO = SHARED / "seed" / "repo-snapshot"
+OTHER_LISTS = ("chawins__llm-sp", "isXinLiu__Awesome-MLLM-Safety", "ydyjya__Awesome-LLM-Safety",
+               "ThuCCSLab__Awesome-LM-SSP")
 SPLITS = ("all", "tuning", "held-out")
 
 
@@ -68,6 +71,19 @@ def in_split(row: dict, split: str) -> bool:
     return split == "all" or half_of(row["arxiv_id"]) == split
 
 
+def repo_files(folder: Path) -> dict[str, str]:
+    """{path: text} of the Markdown files under `folder` (a repository's files besides its README),
+    as the bot would fetch the files a README links to. The seed snapshot keeps the head of its
+    archive as `articles-README.head.md`: it is served at its real path, `articles/README.md`."""
+    if not folder.is_dir():
+        return {}
+    files = {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+             for p in sorted(folder.rglob("*.md")) if p.name != "README.md" or p.parent != folder}
+    if "articles-README.head.md" in files:
+        files["articles/README.md"] = files.pop("articles-README.head.md")
+    return files
+
+
 def paper_of(row: dict) -> Paper:
     day = date.fromisoformat(row["published"][:10])
     return Paper(row["arxiv_id"], 1, row["title"], tuple(row.get("authors", ())),
@@ -82,7 +98,7 @@ def with_markers(text: str) -> str:
 
 
 def proposed(readme: str, doc: ListDocument, latest: LatestConfig, rows: list[dict],
-             daily: bool) -> list[str]:
+             daily: bool, files: dict[str, str]) -> list[str]:
     """arXiv ids the real update proposes for `rows`: one run, or one run per publication day."""
     batches: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
@@ -90,7 +106,7 @@ def proposed(readme: str, doc: ListDocument, latest: LatestConfig, rows: list[di
     ids: list[str] = []
     for key in sorted(batches):
         plan = plan_update(readme, None, [paper_of(r) for r in batches[key]], latest=latest,
-                           doc=doc, known_ids=set(ids))
+                           doc=doc, known_ids=set(ids), files=files)
         ids += [k.paper.arxiv_id for k in plan.kept]
     return ids
 
@@ -118,14 +134,15 @@ def print_sweep(scored: list[tuple[dict, Relevance]], thresholds: tuple[float, .
         print(f"{threshold:9.2f} {cells[0]:>13s} {cells[1]:>13s} {cells[2]:>13s}")
 
 
-def print_update_share(name: str, readme: str, latest: LatestConfig, rows: list[dict]) -> None:
+def print_update_share(name: str, readme: str, latest: LatestConfig, rows: list[dict],
+                       files: dict[str, str]) -> None:
     doc = parse_list(readme)
     gold = {r["arxiv_id"]: r["label"] == "relevant" for r in rows}
     cells = []
     for split in ("tuning", "held-out"):
         part = [r for r in rows if in_split(r, split)]
         for daily in (False, True):
-            ids = proposed(readme, doc, latest, part, daily)
+            ids = proposed(readme, doc, latest, part, daily, files)
             on_topic = sum(gold[i] for i in ids)
             share = f"{on_topic / len(ids):.2f}" if ids else "  - "
             cells.append(f"{on_topic:3d}/{len(ids):<3d} {share}")
@@ -141,8 +158,13 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     parser.add_argument("--readme", type=Path, default=DEFAULT_README)
+    parser.add_argument("--repo", type=Path, default=DEFAULT_REPO,
+                        help="the seed repository's files (what its README links to)")
     parser.add_argument("--lists", type=Path, default=DEFAULT_LISTS,
-                        help="folder of other lists' READMEs (<owner>__<repo>.md)")
+                        help="folder of other lists' READMEs (<owner>__<repo>.md, and <owner>__<repo>/ "
+                             "with their other files)")
+    parser.add_argument("--readme-only", action="store_true",
+                        help="with no config, read the README alone (not the files it links to)")
     parser.add_argument("--errors", choices=("tuning", "held-out", "all"),
                         help="also print the mistakes of that half (with and without config)")
     args = parser.parse_args()
@@ -153,6 +175,7 @@ def main() -> int:
     latest = config.latest or LatestConfig()
     readme = args.readme.read_text(encoding="utf-8")
     doc = parse_list(readme)
+    files = {} if args.readme_only else repo_files(args.repo)
     bare = LatestConfig()  # what a list with no .github/paperbot.yml gets
     rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines()]
 
@@ -162,7 +185,7 @@ def main() -> int:
 
     def list_only(row: dict) -> Relevance:
         return score_relevance(row["title"], row.get("summary", ""), row.get("categories", []),
-                               latest=bare, doc=doc)
+                               latest=bare, doc=doc, files=files)
 
     started = time.perf_counter()
     with_config = score_all(rows, configured)
@@ -182,12 +205,13 @@ def main() -> int:
           f"(max_papers {bare.max_papers} per run): on topic / proposed, share")
     print(f"{'list':32s} {'tuning 1 run':>14s}  {'tuning daily':>14s}  {'held-out 1 run':>14s}  "
           f"{'held-out daily':>14s}")
-    print_update_share("seed (examples/awesome-lrm-safety)", readme, bare, rows)
-    print_update_share("seed, with its config", readme, latest, rows)
+    print_update_share("seed (examples/awesome-lrm-safety)", readme, bare, rows, files)
+    print_update_share("seed, with its config", readme, latest, rows, files)
     for name in OTHER_LISTS:
         path = args.lists / f"{name}.md"
         if path.exists():
-            print_update_share(name, with_markers(path.read_text(encoding="utf-8")), bare, rows)
+            own = {} if args.readme_only else repo_files(args.lists / name)
+            print_update_share(name, with_markers(path.read_text(encoding="utf-8")), bare, rows, own)
 
     if args.errors:
         for title, scored in (("with config", with_config), ("without config", without_config)):

@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 
 from bot.config import LatestConfig
+from bot.curation.listparts import (
+    is_latest_archive,
+    linked_parts,
+    list_title,
+    resolve_link,
+    topical_sections,
+)
 from bot.curation.relevance import REASON_NO_TOPIC, score_relevance
-from bot.curation.topic import REASON_FAR, build_topic, list_title, topical_sections
+from bot.curation.topic import REASON_FAR, acronym_idf, build_topic, idf
 from bot.lists.document import parse_list
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -98,3 +105,91 @@ def test_a_list_without_headings_or_entries_scores_nothing():
     result = score_relevance("Jailbreak attacks", "LLM safety.", [], latest=NO_CONFIG,
                              doc=parse_list("Just a paragraph.\n"))
     assert result.score == 0.0 and not result.relevant
+
+
+LATEST = "<!-- LATEST_PAPERS_START -->\n<!-- LATEST_PAPERS_END -->"
+# A young list whose papers live in a file its README links (as the seed list's datasets do).
+LINKING_LIST = f"""\
+# Awesome Large Reasoning Model (LRM) Safety
+
+## Key Safety Domains
+- Jailbreak Attacks
+- Privacy Leakage
+
+## Dataset & Benchmark
+Please refer to [datasets for LLM](./collection/dataset/datasets.md).
+
+## Survey
+- Efficient Inference for Large Reasoning Models: A Survey
+
+## Latest
+Earlier papers are in [the archive](./articles/README.md).
+{LATEST}
+"""
+LINKED_FILES = {
+    "collection/dataset/datasets.md": (
+        "|Name|Paper|\n|----|----|\n"
+        "|HarmBench|[HarmBench: A Standardized Evaluation Framework for Automated Red Teaming and "
+        "Robust Refusal](https://arxiv.org/abs/2402.04249)|\n"
+        "|JBB|[JailbreakBench: An Open Robustness Benchmark for Jailbreaking Large Language "
+        "Models](https://arxiv.org/abs/2404.01318)|\n"),
+    # The old cron script's archive: what a query found, not what the maintainer chose.
+    "articles/README.md": (
+        "| Date | Title | Authors | Abstract Summary |\n| --- | --- | --- | --- |\n"
+        "| 2025-04-09 | [Quadrotor swarm planning](http://arxiv.org/abs/2505.08593v1) | A. B. | x |\n"),
+    "unlinked.md": "- [Diffusion models for video](https://arxiv.org/abs/2401.00001)\n",
+}
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    ("./collection/dataset/datasets.md", "collection/dataset/datasets.md"),
+    (".//collection/dataset/datasets.md#top", "collection/dataset/datasets.md"),
+    ("/collection/dataset/datasets", "collection/dataset/datasets.md"),
+    ("collection/dataset/datasets%2Emd", "collection/dataset/datasets.md"),
+    ("https://example.org/collection/dataset/datasets.md", None),
+    ("../outside.md", None),
+    ("missing.md", None),
+])
+def test_resolve_link(target, expected):
+    assert resolve_link(target, "README.md", LINKED_FILES) == expected
+
+
+def test_linked_files_join_the_section_that_links_them_and_the_archive_does_not():
+    doc = parse_list(LINKING_LIST)
+    parts = linked_parts(doc, LINKED_FILES)
+    assert [p.path for p in parts] == [("Awesome Large Reasoning Model (LRM) Safety",
+                                        "Dataset & Benchmark")]
+    assert next(e.title for e in parts[0].entries).startswith("HarmBench")
+    topic = build_topic(doc, parts)
+    assert "jailbreak" in topic.body and "quadrotor" not in topic.body and "diffus" not in topic.body
+    assert topic.papers == 3
+    assert is_latest_archive(LINKED_FILES["articles/README.md"])
+
+
+def test_a_linked_file_makes_its_topic_the_lists():
+    doc = parse_list(LINKING_LIST)
+    args = ("A benchmark for automated red teaming and robust refusal",
+            "We evaluate the safety of language models with harmful behaviours.", [])
+    alone = score_relevance(*args, latest=NO_CONFIG, doc=doc)
+    linked = score_relevance(*args, latest=NO_CONFIG, doc=doc, files=LINKED_FILES)
+    assert linked.score > alone.score and linked.relevant
+    assert linked.reasons[0].startswith("close to «Dataset & Benchmark» entries: “HarmBench: ")
+
+
+def test_an_acronym_weighs_as_its_words_and_the_title_names_the_anchor():
+    assert acronym_idf("Awesome Large Reasoning Model (LRM) Safety") == {"lrm": idf("reason")}
+    assert acronym_idf("Large Language Models (LLMs)")["llm"] <= idf("llm")
+    assert acronym_idf("a survey (LRM)") == {}  # the words before do not spell it
+    topic = build_topic(parse_list(LINKING_LIST), linked_parts(parse_list(LINKING_LIST),
+                                                               LINKED_FILES))
+    assert topic.anchor == "safet"
+    assert max(topic.title, key=topic.title.get) == "safet"
+
+
+def test_a_paper_without_the_title_anchor_scores_lower():
+    doc = parse_list(LINKING_LIST)
+    with_anchor = score_relevance("Efficient inference for large reasoning models under attack",
+                                  "Safety of reasoning models.", [], latest=NO_CONFIG, doc=doc)
+    without = score_relevance("Efficient inference for large reasoning models under attack",
+                              "Speed of reasoning models.", [], latest=NO_CONFIG, doc=doc)
+    assert with_anchor.score > without.score

@@ -20,8 +20,9 @@ latest:
   max_papers: 3
   every: 24h
 """
+# The seed list's title: with no config (someone-else/two), the title and entries say what is on topic.
 README = """\
-# Awesome LRM Safety
+# Awesome Large Reasoning Model (LRM) Safety
 
 ## Latest arXiv Papers
 <!-- LATEST_PAPERS_START -->

@@ -10,13 +10,13 @@ The maintainer says what the list is about in `latest:` of `.github/paperbot.yml
 - `categories`: when the paper's arXiv categories are known and none is listed, the score drops.
 - the list itself: a paper close to one already listed gets credit (and the reason names it).
 Without `include`, the query (`latest.query`) is read the same way, softly. With neither, the
-list alone says what is on topic (`bot.curation.topic`: its title, headings and entries), and
-`exclude` and `categories` still apply.
+list alone says what is on topic (`bot.curation.topic`: its title, headings and entries, and the
+files its README links to), and `exclude` and `categories` still apply.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -77,14 +77,17 @@ def compile_rules(latest: LatestConfig) -> tuple[_Rules, tuple[str, ...]]:
 
 
 def score_relevance(title: str, abstract: str, categories: Sequence[str], *,
-                    latest: LatestConfig, doc: ListDocument | None = None) -> Relevance:
+                    latest: LatestConfig, doc: ListDocument | None = None,
+                    files: Mapping[str, str] | None = None) -> Relevance:
+    """`files` are the repository's other files ({path: text}) that the list's README may link
+    to: with no topic configured, the files it links count as part of the list."""
     rules, _ = compile_rules(latest)
     paper = PaperText.of(title, abstract, categories or None)
     reasons: list[str] = []
     if rules.include:
         score = _included(rules, paper, reasons)
     elif doc is not None:
-        match = list_topic(doc).match(title, abstract)
+        match = list_topic(doc, files).match(title, abstract)
         score = match.score
         reasons.append(match.reason())
     else:

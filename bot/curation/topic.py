@@ -9,7 +9,11 @@ scored by its cosine to two profiles of the list:
 - its title, the maintainer's one-line statement of the topic;
 - its body: each section's headings and entries (paper titles; the text of other entries, such
   as a bullet list of the topics the list covers), the latest-papers table excluded (the bot
-  writes it), and boilerplate sections (contributing, licence, citation) left out.
+  writes it), and boilerplate sections (contributing, licence, citation) left out; the files the
+  README links to count as the entries of the section that links them (`bot.curation.listparts`).
+An acronym the list defines ("Large Reasoning Model (LRM)") weighs as its words, not as a word
+the background never saw. The title's weightiest word that the entries use too is its anchor
+("Safety" in "LRM Safety"): a paper that never says it loses part of its score.
 Both must agree: a robotics paper shares "safety" with an LLM-safety list's title but nothing
 with its entries, a paper on LLM maths shares "LLM" with both but only weakly. The score is their
 geometric mean, squashed to 0..1; `TopicMatch` also names the closest section and listed paper,
@@ -22,14 +26,21 @@ import math
 import re
 import threading
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from cachetools import LRUCache
 
+from bot.curation.listparts import (
+    TopicPart,
+    linked_parts,
+    list_title,
+    readme_parts,
+)
 from bot.curation.textfeatures import stem, word_stems, words
-from bot.lists.document import ListDocument, Section
+from bot.lists.document import ListDocument
 
 BACKGROUND_FILE = Path(__file__).parent / "data" / "background_stems.tsv"
 # Share of titles given to a stem the background never saw (rarer than any it kept).
@@ -42,20 +53,22 @@ CANDIDATE_TITLE_WEIGHT = 3.0
 # title is a few words, so cosines to it run lower than to a body of hundreds of titles: the
 # scale moves between the two the way the weights do. Chosen on the tuning half of the labelled
 # feed (benchmarks/relevance.py) with four lists, so that 0.5 separates on topic from off topic.
-SCALE_TITLE = 0.057
+SCALE_TITLE = 0.11
 SCALE_BODY = 0.19
 # How much the body counts next to the title grows with the papers it holds: n / (n + EVIDENCE).
 # A young list (seven papers under "Survey") says more in its title than in its entries; a list
 # of hundreds of papers says it best in them.
 EVIDENCE = 30
+# A list's title names its topic with several words, one of which carries it ("LRM Safety": a
+# paper on reasoning models that never says "safety" is not on topic). A paper without the
+# title's weightiest word (among those the entries use too) keeps this much of its raw score, to
+# the power of the title's weight next to the body.
+ANCHOR_MISSING = 0.5
+# A title in words no paper uses ("Awesome-LM-SSP") should not veto a list of thousands of papers.
+TITLE_FLOOR = 0.01
 SHOWN_WORDS = 3
 MODEL_CACHE_SIZE = 4
 
-# Headings of sections that are about the repository, not the topic.
-_BOILERPLATE = frozenset("""contributing contribution contributions contributors contribute license
-    licence citation citations cite contact acknowledgements acknowledgments acknowledgement
-    contents toc faq references star stars history todo sponsor sponsors changelog news
-    update updates""".split())
 # Words of list titles that are about lists, not topics.
 _TITLE_NOISE = frozenset("""awesome list lists paper papers curated collection collections resources
     reading repo repository repositories survey""".split())
@@ -63,6 +76,8 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 # A heading word with a character outside ASCII is an emoji or its mis-decoded bytes ("üî•" for
 # 🔥 in a list saved in the wrong encoding), which ASCII folding would turn into a "word".
 _NOT_ASCII_WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
+# An acronym in parentheses after the words it abbreviates: "Large Reasoning Model (LRM)".
+_ACRONYM = re.compile(r"(?P<before>(?:[A-Za-z][\w-]*[ ]+){2,8})\((?P<acronym>[A-Z]{2,}s?)\)")
 
 REASON_SECTION = "close to «{section}» entries: “{title}”"
 REASON_HEADING = "close to the list's «{section}» section"
@@ -104,11 +119,32 @@ def idf(stem_: str) -> float:
 Vector = dict[str, float]
 
 
-def vectorise(counts: Counter[str] | dict[str, float]) -> Vector:
-    """Sublinear term frequency times background IDF, scaled to unit length."""
-    weights = {s: (1.0 + math.log(n)) * idf(s) for s, n in counts.items() if n >= 1}
+def vectorise(counts: Counter[str] | dict[str, float],
+              overrides: Mapping[str, float] | None = None) -> Vector:
+    """Sublinear term frequency times background IDF (or the list's own, `overrides`), scaled to
+    unit length."""
+    overrides = overrides or {}
+    weights = {s: (1.0 + math.log(n)) * overrides.get(s, idf(s)) for s, n in counts.items()
+               if n >= 1}
     norm = math.sqrt(sum(w * w for w in weights.values()))
     return {s: w / norm for s, w in weights.items()} if norm else {}
+
+
+def acronym_idf(text: str) -> dict[str, float]:
+    """IDF for the acronyms a text defines ("Large Reasoning Model (LRM)"): an acronym stands for
+    its words, so it weighs no more than the rarest of them. Without this, an acronym newer than
+    the background ("LRM") would weigh as the rarest word of all and outweigh the list's topic."""
+    found: dict[str, float] = {}
+    for match in _ACRONYM.finditer(text):
+        acronym = match["acronym"]
+        letters = acronym[:-1] if acronym.endswith("s") else acronym
+        before = re.findall(r"[A-Za-z][\w-]*", match["before"])[-len(letters):]
+        if len(before) == len(letters) and all(
+                w[0].lower() == c.lower() for w, c in zip(before, letters, strict=True)):
+            key = stem(acronym.lower())
+            expansion = max(idf(stem(w.lower())) for w in before)
+            found[key] = min(idf(key), expansion, found.get(key, math.inf))
+    return found
 
 
 def cosine(a: Vector, b: Vector) -> float:
@@ -133,32 +169,39 @@ class ListTopic:
     body: Vector
     sections: tuple[_SectionProfile, ...]
     papers: int  # paper entries in the topical sections
+    idf: Mapping[str, float] = field(default_factory=dict)  # the list's own (`acronym_idf`)
+    anchor: str | None = None  # the title's weightiest stem that its entries use too
 
     def match(self, title: str, abstract: str = "") -> TopicMatch:
         counts: Counter[str] = Counter(word_stems(abstract))
         for s in word_stems(title):
             counts[s] += CANDIDATE_TITLE_WEIGHT
-        paper = vectorise(counts)
-        weight = self.body_weight()
-        scale = SCALE_TITLE ** (1.0 - weight) * SCALE_BODY ** weight
-        score = round(1.0 - math.exp(-self.raw_score(paper) / scale), 4)
+        paper = vectorise(counts, self.idf)
+        raw = self.raw_score(paper)
+        if self.anchor and self.anchor not in counts:
+            raw *= ANCHOR_MISSING ** (1.0 - self.body_weight())
+        score = round(1.0 - math.exp(-raw / self.scale()), 4)
         section, entry = self._closest(paper, title)
         return TopicMatch(score, section, entry, self._words(paper, title, abstract))
+
+    def scale(self) -> float:
+        weight = self.body_weight()
+        return SCALE_TITLE ** (1.0 - weight) * SCALE_BODY ** weight
 
     def body_weight(self) -> float:
         if not self.body:
             return 0.0
         return self.papers / (self.papers + EVIDENCE) if self.title else 1.0
 
-    def raw_score(self, paper: Vector) -> float:
+    def raw_score(self, paper: Vector, body: Vector | None = None) -> float:
         """Weighted geometric mean of the cosines to the title and to the body (0 when neither
         exists: a list with no headings says nothing about its topic)."""
         body_weight = self.body_weight()
         if not self.title and not self.body:
             return 0.0
-        to_title = cosine(paper, self.title) if body_weight < 1.0 else 1.0
+        to_title = max(cosine(paper, self.title), TITLE_FLOOR) if body_weight < 1.0 else 1.0
         to_body = cosine(paper, self.body) if body_weight > 0.0 else 1.0
-        return max(to_title, 0.0) ** (1.0 - body_weight) * max(to_body, 0.0) ** body_weight
+        return to_title ** (1.0 - body_weight) * max(to_body, 0.0) ** body_weight
 
     def _closest(self, paper: Vector, title: str) -> tuple[tuple[str, ...] | None, str | None]:
         if not self.sections:
@@ -166,7 +209,7 @@ class ListTopic:
         best = max(self.sections, key=lambda s: cosine(paper, s.vector))
         if not best.entry_vectors:
             return best.path, None
-        own = vectorise(Counter(word_stems(title)))
+        own = vectorise(Counter(word_stems(title)), self.idf)
         similarity, listed = max(zip((cosine(own, v) for v in best.entry_vectors), best.titles,
                                      strict=True))
         return best.path, listed if similarity > 0 else None
@@ -181,67 +224,50 @@ class ListTopic:
         return tuple(surface.get(s, s) for s in top)
 
 
-_topics: LRUCache[str, ListTopic] = LRUCache(maxsize=MODEL_CACHE_SIZE)
+_topics: LRUCache[tuple[object, ...], ListTopic] = LRUCache(maxsize=MODEL_CACHE_SIZE)
 _topics_lock = threading.Lock()
 
 
-def list_topic(doc: ListDocument) -> ListTopic:
-    """The topic profiles of `doc`, built once per document text."""
+def list_topic(doc: ListDocument, files: Mapping[str, str] | None = None, *,
+               readme_path: str = "README.md") -> ListTopic:
+    """The topic profiles of `doc`, with the repository `files` it links to ({path: text}, the
+    README's own path `readme_path`), built once per text."""
+    files = files or {}
+    key = (doc.text, readme_path, tuple(sorted(files.items())))
     with _topics_lock:
-        cached = _topics.get(doc.text)
+        cached = _topics.get(key)
     if cached is not None:
         return cached
-    built = build_topic(doc)
+    built = build_topic(doc, linked_parts(doc, files, readme_path=readme_path) if files else ())
     with _topics_lock:
-        _topics[doc.text] = built
+        _topics[key] = built
     return built
 
 
-def build_topic(doc: ListDocument) -> ListTopic:
+def build_topic(doc: ListDocument, linked: Sequence[TopicPart] = ()) -> ListTopic:
+    own_idf = acronym_idf(_without_latest(doc))
     title_counts = Counter(s for s in word_stems(_ascii_words(list_title(doc)))
                            if s not in _TITLE_NOISE_STEMS)
     body: Counter[str] | dict[str, float] = {}
     sections = []
     papers = 0
-    for section in topical_sections(doc):
-        papers += sum(1 for e in section.entries if e.is_paper)
-        texts = tuple(t for t in (entry_text(e) for e in section.entries) if t)
-        vectors = tuple(vectorise(Counter(word_stems(t))) for t in texts)
-        heading = vectorise(Counter(word_stems(_ascii_words(section.heading))))
+    for part in [*readme_parts(doc), *linked]:
+        papers += sum(1 for e in part.entries if e.is_paper)
+        texts = tuple(t for t in (entry_text(e) for e in part.entries) if t)
+        vectors = tuple(vectorise(Counter(word_stems(t)), own_idf) for t in texts)
+        heading = vectorise(Counter(word_stems(_ascii_words(part.heading))), own_idf)
         own: dict[str, float] = defaultdict(float)
         for vector, weight in [(heading, HEADING_WEIGHT), *((v, 1.0) for v in vectors)]:
             for s, value in vector.items():
                 own[s] += weight * value
         if not own:
             continue
-        sections.append(_SectionProfile(section.path, _unit(own), texts, vectors))
+        sections.append(_SectionProfile(part.path, _unit(own), texts, vectors))
         for s, value in own.items():
             body[s] = body.get(s, 0.0) + value
-    return ListTopic(vectorise(title_counts), _unit(body), tuple(sections), papers)
-
-
-def list_title(doc: ListDocument) -> str:
-    """The list's first top-level heading (or its first heading of any level)."""
-    if not doc.sections:
-        return ""
-    top = min(s.level for s in doc.sections)
-    return next(s.heading for s in doc.sections if s.level == top)
-
-
-def topical_sections(doc: ListDocument) -> list[Section]:
-    """Sections below the title that are about the topic: not boilerplate, not the section
-    that holds the latest-papers table (the bot writes that one)."""
-    title = list_title(doc)
-    chosen = []
-    for section in doc.sections:
-        if section.heading == title and len(section.path) == 1:
-            continue
-        if set(re.findall(r"[a-z]+", section.heading.lower())) & _BOILERPLATE:
-            continue
-        if doc.latest_block and section.line <= doc.latest_block[0] < section.end_line:
-            continue
-        chosen.append(section)
-    return chosen
+    title = vectorise(title_counts, own_idf)
+    anchor = max((s for s in title if s in body), key=title.__getitem__, default=None)
+    return ListTopic(title, _unit(body), tuple(sections), papers, own_idf, anchor)
 
 
 def entry_text(entry: object) -> str:
@@ -250,6 +276,13 @@ def entry_text(entry: object) -> str:
     if getattr(entry, "is_paper", False) and title:
         return title
     return _LINK.sub(r"\1", getattr(entry, "text", ""))
+
+
+def _without_latest(doc: ListDocument) -> str:
+    if not doc.latest_block:
+        return doc.text
+    lines = doc.text.split("\n")
+    return "\n".join(lines[:doc.latest_block[0]] + lines[doc.latest_block[1] + 1:])
 
 
 def _ascii_words(text: str) -> str:

@@ -14,7 +14,7 @@ of arXiv, or a list whose topic is learned from a few entries, should not flood 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -134,12 +134,14 @@ def plan_update(
     known_ids: Collection[str],
     proposed_rows: Sequence[LatestRow] = (),
     now: datetime | None = None,
+    files: Mapping[str, str] | None = None,
 ) -> UpdatePlan:
     """The README and archive after adding the relevant, unseen `candidates` to the block.
 
     `known_ids` holds every id that must not be proposed again: listed anywhere in the README or
     the archive, or proposed in a pull request a maintainer closed unmerged. `proposed_rows` are
-    rows of the open pull request that the base does not have yet.
+    rows of the open pull request that the base does not have yet. `files` ({path: text}) are
+    the repository files the README links to, read as part of the list when no topic is set.
     """
     now = now or datetime.now(UTC)
     block = find_block(readme)
@@ -155,7 +157,8 @@ def plan_update(
         if paper.arxiv_id in seen or not seen.isdisjoint(candidate_keys(paper)):  # listed by DOI or title
             continue
         seen.add(paper.arxiv_id)
-        relevance = score_relevance(paper.title, paper.abstract, paper.categories, latest=latest, doc=doc)
+        relevance = score_relevance(paper.title, paper.abstract, paper.categories, latest=latest, doc=doc,
+                                    files=files)
         if relevance.relevant and relevance.score >= latest.min_relevance:
             kept.append(Kept(paper, relevance))
         else:
