@@ -21,6 +21,7 @@ per-list weighting).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import itertools
 import math
 import pickle
@@ -86,7 +87,8 @@ def terms(model: SectionModel, title: str, published: date | None, section_of_en
 def collect(name: str, folds: int = 5) -> list[tuple[Terms, set[int]]]:
     case = load_case(DEFAULT_DATA, name)
     papers = []
-    PARAMS.update(semantic=PARAMS["semantic"] or 1e-9)  # the models embed their entries
+    if importlib.util.find_spec("wordllama") is not None:
+        PARAMS.update(semantic=PARAMS["semantic"] or 1e-9)  # the models embed their entries
     forget_models()
     for hidden, rest in case.folds(folds):
         topics, model = section_model(rest)
