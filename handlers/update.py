@@ -14,7 +14,7 @@ from typing import Any
 from gidgethub import sansio
 from gidgethub.routing import Router
 
-from bot.config import CONFIG_PATH, LatestConfig, parse_config
+from bot.config import CONFIG_PATH, Config, LatestConfig, parse_config
 from bot.errors import ListFileMissing, PaperbotError
 from bot.github.client import WRITE_ROLES, FileContent, Repository
 from bot.github.pull_state import decode_state
@@ -24,6 +24,7 @@ from bot.jobs.config_issue import sync_config_issue
 from bot.jobs.context import Context
 from bot.jobs.cpu import run_cpu
 from bot.jobs.harvest import Harvester, HarvestNeed
+from bot.jobs.list_files import read_list_files
 from bot.jobs.replies import reply_marker
 from bot.jobs.update_text import LATEST_BRANCH, LATEST_TITLE, render_update_body
 from bot.jobs.updates import default_query, is_due, last_run, plan_update
@@ -74,6 +75,7 @@ class Prepared:
     need: HarvestNeed
     now: datetime
     doc: ListDocument | None = None  # parsed already when the query came from the list's title
+    config: Config | None = None  # the list's config, to read the files its README links
 
 
 @router.register("issue_comment", action="created")
@@ -155,7 +157,13 @@ async def prepare_update(ctx: Context, repo: Repository, *, force: bool,
         doc = await run_cpu(parse_list, base.text)  # CPU work off the event loop
     query = latest.query or default_query(latest, _list_title(doc))
     need = HarvestNeed(query, _date(block.meta.get("newest")), min(100, latest.max_papers * 3))
-    return Prepared(snap, config.file, latest, tuple(config.labels), current, base, tip, need, now, doc)
+    return Prepared(snap, config.file, latest, tuple(config.labels), current, base, tip, need, now, doc,
+                    config=config)
+
+
+def _listed_anywhere(doc: ListDocument) -> set[str]:
+    """The arXiv ids and the DOI / venue-page / title keys of every paper the list's files hold."""
+    return listed_ids(doc.text, "") | listed_keys(doc)
 
 
 async def _propose(repo: Repository, ready: Prepared, candidates: list[Paper],
@@ -185,17 +193,21 @@ async def _propose(repo: Repository, ready: Prepared, candidates: list[Paper],
             if paper.arxiv_id not in known and paper.arxiv_id not in {row.arxiv_id for row in proposed}]:
         return _nothing_new(repo, current, 0)
     doc = ready.doc or await run_cpu(parse_list, ready.base.text)  # CPU work off the event loop
-    known |= await run_cpu(listed_keys, doc)  # papers the list links by DOI or venue page, or by title
+    # A list kept in several files: the papers its topic files hold are listed too, and (with no
+    # topic configured) what they hold is part of what the list is about.
+    whole = await read_list_files(repo, snap, ready.config or Config(file=ready.file), ready.base)
+    known |= await run_cpu(_listed_anywhere, whole.doc)
+    files = whole.texts if len(whole.parts) > 1 else None
     plan = await run_cpu(partial(
         plan_update, readme.text, archive_text, candidates, latest=latest, doc=doc, known_ids=known,
-        proposed_rows=proposed, now=now))
+        proposed_rows=proposed, now=now, files=files))
     if not plan.kept:
         return _nothing_new(repo, current, plan.dropped)
     if archived:  # the branch is regenerated: take those papers' rows along, or they would be lost
         proposed = proposed + await _archived_rows(repo, latest.archive, current, archived)
         plan = await run_cpu(partial(
             plan_update, readme.text, archive_text, candidates, latest=latest, doc=doc, known_ids=known,
-            proposed_rows=proposed, now=now))
+            proposed_rows=proposed, now=now, files=files))
     changes = [FileChange(ready.file, plan.readme)]
     if plan.archive is not None:
         changes.append(FileChange(latest.archive, plan.archive))

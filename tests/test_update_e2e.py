@@ -234,3 +234,21 @@ async def test_update_command_line(repo, fake_github, fake_arxiv, github_app_key
     assert process.returncode == code, out
     assert (f"{REPO}: ok: updated" if code == 0 else f"{REPO}: FAILED") in out.decode()
     assert len(fake_github.pulls(REPO)) == (1 if code == 0 else 0)
+
+
+async def test_papers_in_a_linked_topic_file_are_not_proposed_again(bot, fake_github, fake_arxiv):
+    """A list kept in several files (issue #15): the README links a topic file; a paper that file
+    already lists is known, though the README never names it."""
+    readme = README.replace("## Surveys\n", "## Topics\n\n- [Jailbreak](collection/jailbreak.md)\n\n## Surveys\n")
+    topic = ("# Jailbreak\n\n- [Jailbreak attacks on reasoning models, part 2611.00022]"
+             "(https://arxiv.org/abs/2611.00022)\n")
+    fake_github.add_repo(REPO, {"README.md": readme, ".github/paperbot.yml": CONFIG,
+                                "collection/jailbreak.md": topic}, collaborators={"maint": "admin"})
+    relevant(fake_arxiv, "2611.00021", 21)
+    relevant(fake_arxiv, "2611.00022", 22)
+    [result] = await run(bot)
+    assert result.ok, result.detail
+    written = fake_github.file(REPO, "README.md", LATEST_BRANCH)
+    assert "2611.00021" in table_ids(written)
+    assert "2611.00022" not in written  # listed in collection/jailbreak.md
+    assert fake_github.file(REPO, "collection/jailbreak.md", LATEST_BRANCH) == topic  # untouched
