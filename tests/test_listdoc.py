@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from bot.lists.document import ListDocument, Section, insert_entries, parse_list, remove_entry
-from bot.lists.entries.format import anchor_entries, date_order, learn_format
+from bot.lists.entries.format import anchor_entries, learn_format
+from bot.lists.entries.order import date_order
 from bot.lists.entries.shape import core_shape
 from bot.papers.references import Paper
 from tests.lists_data import (

@@ -14,15 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from bot.lists.entries.format import (
-    DEFAULT_FORMAT,
-    EntryFormat,
-    anchor_entries,
-    date_order,
-    entry_date_key,
-    learn_format,
-    paper_date_key,
-)
+from bot.lists.entries.format import DEFAULT_FORMAT, EntryFormat, anchor_entries, learn_format
+from bot.lists.entries.order import date_order, entry_date_key, paper_date_key
 from bot.lists.entries.pieces import arxiv_ids_in
 from bot.lists.model import Entry, Section
 from bot.lists.outline import build_sections

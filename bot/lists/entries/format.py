@@ -18,21 +18,16 @@ from statistics import median
 from typing import TYPE_CHECKING
 
 from bot.lists.entries.dates import settle_widths
-from bot.lists.entries.pieces import PAPER_HOST, arxiv_ids_in, find_dates, id_date_key, split_authors
+from bot.lists.entries.order import ORDER_SAMPLE, entry_date_key
+from bot.lists.entries.pieces import PAPER_HOST, arxiv_ids_in, find_dates, split_authors
 from bot.lists.entries.template import SHORT_SLOT, SLOT, Induced, induce
 from bot.lists.entries.title import entry_title, short_name
 from bot.lists.scan import is_paper_text, split_cells
 
 if TYPE_CHECKING:
     from bot.lists.model import Entry, Section
-    from bot.papers.references import Paper
 
 NEAREST_ENTRIES = 25  # how many entries next to the insertion point the format is learned from
-ORDER_SAMPLE = 150  # entries at each end of a section that tell newest-first from appended
-# A section is sorted by date when at least this many neighbours are in order, and this many times
-# as many as are out of order (a month's papers may be listed in any order: equal keys count for none).
-SORTED_PAIRS = 3
-SORTED_RATIO = 4
 _NUMBER = re.compile(r"^\s*(\d{1,9})[.)]\s")
 INDENT_SLOT = "⟦indent⟧"
 _NUMBER_MARKER = re.compile(r"^\s*\d{1,9}[.)][ \t]+(?=\S)")
@@ -225,39 +220,6 @@ def _order(anchors: Sequence[Entry]) -> tuple[bool, tuple[int, int, int] | None]
         keys = [k for k in (entry_date_key(e) for e in sample) if k]
         pairs.update((b > a) - (b < a) for a, b in pairwise(keys))
     return pairs[-1] > pairs[1], None
-
-
-def entry_date_key(entry: Entry) -> int:
-    """yyyymm of the paper an entry is about: the month its first line shows (`[2024/02]`, what
-    a list sorts by), else its arXiv id's, else the latest year or date it shows."""
-    first = entry.text.split("\n", 1)[0]
-    if "20" in first or "19" in first:
-        shown = [d.key for d in find_dates(first) if d.key % 100]
-        if shown:
-            return shown[0]
-    if entry.arxiv_ids:
-        return id_date_key(entry.arxiv_ids[0])
-    dates = find_dates(entry.text)
-    return max((d.key for d in dates), default=0)
-
-
-def paper_date_key(paper: Paper) -> int:
-    """yyyymm of the paper's first version: the month an entry written for it shows."""
-    return paper.published.year * 100 + paper.published.month
-
-
-def date_order(anchors: Sequence[Entry]) -> int:
-    """-1 when the entries are sorted newest first, 1 oldest first, 0 when not sorted by date: at
-    least SORTED_PAIRS neighbours in order, and SORTED_RATIO times as many as out of order (read
-    at both ends of a long section)."""
-    steps: Counter[int] = Counter()
-    for sample in (anchors[:ORDER_SAMPLE], anchors[ORDER_SAMPLE:][-ORDER_SAMPLE:]):
-        keys = [k for k in map(entry_date_key, sample) if k]
-        steps.update((b > a) - (b < a) for a, b in pairwise(keys))
-    for order in (-1, 1):
-        if steps[order] >= SORTED_PAIRS and steps[order] >= SORTED_RATIO * steps[-order]:
-            return order
-    return 0
 
 
 def _gap(anchors: Sequence[Entry]) -> int:
