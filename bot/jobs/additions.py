@@ -152,6 +152,20 @@ def render_additions(base_text: str, pending: Sequence[Pending],
     return render_checked(base_text, pending, papers, config).text
 
 
+def section_to_write(doc: ListDocument, item: Pending, paper: Paper, config: Config) -> Section | None:
+    """Where a pending paper goes in `doc`: None when the list holds it already. Its section as
+    proposed, or chosen again when that section was renamed or removed on the default branch since."""
+    if listed_lines(doc, request_keys(ref_from_key(item.arxiv_id), paper), paper.title):
+        return None
+    section = find_section(doc, item.section_path)
+    if section is None:
+        choice = choose_section(doc, paper.title, paper.abstract, categories=paper.categories,
+                                published=paper.published, authors=paper.authors, hints=config.sections,
+                                default_section=config.default_section)
+        section = choice.section if choice else None
+    return section
+
+
 def render_checked(base_text: str, pending: Sequence[Pending],
                    papers: Mapping[str, Paper], config: Config) -> Rendered:
     """`render_additions`, telling which papers the write guard kept out and why. Papers are written
@@ -162,14 +176,7 @@ def render_checked(base_text: str, pending: Sequence[Pending],
     refused: dict[str, str] = {}
     for paper, item in items:
         doc = parse_list(text)
-        if listed_lines(doc, request_keys(ref_from_key(item.arxiv_id), paper), paper.title):
-            continue
-        section = find_section(doc, item.section_path)
-        if section is None:  # the section was renamed or removed on the default branch since
-            choice = choose_section(doc, paper.title, paper.abstract, categories=paper.categories,
-                                    published=paper.published, authors=paper.authors, hints=config.sections,
-                                    default_section=config.default_section)
-            section = choice.section if choice else None
+        section = section_to_write(doc, item, paper, config)
         if section is None:
             continue
         after, verdict = insert_checked(doc, section, styled_for(paper, section))

@@ -13,14 +13,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.config import Config
-from bot.curation.sections import choose_section
-from bot.jobs.additions import Pending, find_section
+from bot.jobs.additions import Pending, find_section, section_to_write
 from bot.lists.document import remove_entry
-from bot.lists.identity import listed_lines, request_keys, styled_for
+from bot.lists.identity import styled_for
 from bot.lists.index import bump_counts
 from bot.lists.listset import ListSet
 from bot.papers.references import Paper
-from bot.papers.refs import ref_from_key
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +41,7 @@ def render_files(files: ListSet, pending: Sequence[Pending], papers: Mapping[str
     added: Counter[str] = Counter()
     for paper, item in items:
         doc = current.doc
-        if listed_lines(doc, request_keys(ref_from_key(item.arxiv_id), paper), paper.title):
-            continue
-        section = find_section(doc, item.section_path)
-        if section is None:  # the section was renamed or removed on the default branch since
-            choice = choose_section(doc, paper.title, paper.abstract, categories=paper.categories,
-                                    published=paper.published, authors=paper.authors, hints=config.sections,
-                                    default_section=config.default_section)
-            section = choice.section if choice else None
+        section = section_to_write(doc, item, paper, config)
         if section is None:
             continue
         path, after, verdict = current.edit(section, styled_for(paper, section))
