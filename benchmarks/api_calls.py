@@ -21,12 +21,14 @@ import sys
 import time
 from pathlib import Path
 
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestServer
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+
+from common import AppClients
 
 from bot.jobs.scheduler import run_scheduled
 from bot.web.app import context_of
@@ -122,13 +124,7 @@ async def main(github_latency: float, arxiv_latency: float) -> None:
         arxiv.add_paper(arxiv_id, f"Jailbreak attacks on reasoning models {n}", "A jailbreak study.",
                         ["A. Author"], "2025-02-07", ["cs.CL"])
 
-    clients: list[TestClient] = []
-
-    async def aiohttp_client(app):
-        client = TestClient(TestServer(app))
-        await client.start_server()
-        clients.append(client)
-        return client
+    aiohttp_client = AppClients()
 
     harness = await make_harness(aiohttp_client, github, arxiv, key, 4242, arxiv_min_interval=0.0)
     issue = github.add_issue(REPO, "papers")
@@ -176,8 +172,7 @@ async def main(github_latency: float, arxiv_latency: float) -> None:
     print("30-file list vs one-file list, more API calls per /add: "
           + ", ".join(f"{label} {n:+d}" for label, n in zip(("new PR", "existing PR", "base moved"), more,
                                                               strict=True)))
-    for client in clients:
-        await client.close()
+    await aiohttp_client.close()
     await gh_server.close()
     await ax_server.close()
 

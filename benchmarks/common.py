@@ -237,6 +237,25 @@ async def loop_lag_probe(interval: float = 0.005) -> AsyncIterator[LoopLag]:
             await task
 
 
+class AppClients:
+    """The harness's `aiohttp_client`: a test client started for each app it is given, all closed together."""
+
+    def __init__(self) -> None:
+        self.clients: list = []  # aiohttp.test_utils.TestClient
+
+    async def __call__(self, app):
+        from aiohttp.test_utils import TestClient, TestServer
+
+        client = TestClient(TestServer(app))
+        await client.start_server()
+        self.clients.append(client)
+        return client
+
+    async def close(self) -> None:
+        for client in self.clients:
+            await client.close()
+
+
 @dataclass
 class Fakes:
     github: object  # tests.fakes.github.FakeGitHub

@@ -41,11 +41,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from aiohttp.test_utils import TestClient, TestServer
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import BENCH_APP_ID, print_table, rsa_private_key_pem, start_fakes, throwaway_redis
+from common import BENCH_APP_ID, AppClients, print_table, rsa_private_key_pem, start_fakes, throwaway_redis
 from redis.asyncio import Redis
 
 from bot.jobs.scheduler import run_scheduled
@@ -124,13 +122,7 @@ async def measure(installations: int, queries: int, github_latency: float, arxiv
     fakes = await start_fakes(key)
     github, arxiv = fakes.github, fakes.arxiv
     seed(github, arxiv, installations, queries)
-    clients: list[TestClient] = []
-
-    async def aiohttp_client(app):
-        client = TestClient(TestServer(app))
-        await client.start_server()
-        clients.append(client)
-        return client
+    aiohttp_client = AppClients()
 
     harness = await make_harness(aiohttp_client, github, arxiv, key, int(BENCH_APP_ID),
                                  arxiv_min_interval=arxiv_interval)
@@ -145,8 +137,7 @@ async def measure(installations: int, queries: int, github_latency: float, arxiv
         async with open_context(settings) as fresh:
             rows.append(await one_cycle(replace(fresh, cache=ctx.cache), github, arxiv, installations,
                                         "new process, kept store"))
-    for client in clients:
-        await client.close()
+    await aiohttp_client.close()
     await fakes.close()
     return rows
 

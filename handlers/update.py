@@ -74,8 +74,8 @@ class Prepared:
     tip: FileContent | None  # ... and on paperbot's branch
     need: HarvestNeed
     now: datetime
+    config: Config  # the list's config, to read the files its README links
     doc: ListDocument | None = None  # parsed already when the query came from the list's title
-    config: Config | None = None  # the list's config, to read the files its README links
 
 
 @router.register("issue_comment", action="created")
@@ -157,8 +157,8 @@ async def prepare_update(ctx: Context, repo: Repository, *, force: bool,
         doc = await run_cpu(parse_list, base.text)  # CPU work off the event loop
     query = latest.query or default_query(latest, _list_title(doc))
     need = HarvestNeed(query, _date(block.meta.get("newest")), min(100, latest.max_papers * 3))
-    return Prepared(snap, config.file, latest, tuple(config.labels), current, base, tip, need, now, doc,
-                    config=config)
+    return Prepared(snap, config.file, latest, tuple(config.labels), current, base, tip, need, now, config,
+                    doc)
 
 
 def _listed_anywhere(doc: ListDocument) -> set[str]:
@@ -195,7 +195,7 @@ async def _propose(repo: Repository, ready: Prepared, candidates: list[Paper],
     doc = ready.doc or await run_cpu(parse_list, ready.base.text)  # CPU work off the event loop
     # A list kept in several files: the papers its topic files hold are listed too, and (with no
     # topic configured) what they hold is part of what the list is about.
-    whole = await read_list_files(repo, snap, ready.config or Config(file=ready.file), ready.base)
+    whole = await read_list_files(repo, snap, ready.config, ready.base)
     known |= await run_cpu(_listed_anywhere, whole.doc)
     files = whole.texts if len(whole.parts) > 1 else None
     plan = await run_cpu(partial(
