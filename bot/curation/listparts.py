@@ -13,13 +13,12 @@ a query found, not what the maintainer chose), and links to other sites. Pure.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 from bot.lists.document import ListDocument, Section, parse_list
+from bot.lists.index import OUTSIDE, resolve_target
 from bot.lists.latest.table import is_header, split_cells
 from bot.lists.model import Entry
 
@@ -30,7 +29,6 @@ _BOILERPLATE = frozenset("""contributing contribution contributions contributors
     update updates""".split())
 # Link targets in Markdown (`[text](target "title")`) and HTML (`href="target"`).
 _TARGET = re.compile(r"\]\(\s*<?([^)\s>]+)|href=[\"']([^\"']+)[\"']")
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 # Stands for the linking section while a linked file is parsed: entries above the file's first
 # heading belong to that section.
 _ROOT = "paperbot linked file root"
@@ -96,12 +94,8 @@ def linked_parts(doc: ListDocument, files: Mapping[str, str], *,
 def resolve_link(target: str, readme_path: str, files: Mapping[str, str]) -> str | None:
     """The repository path a relative link from `readme_path` names, if `files` holds it
     (`./a/b.md`, `a//b.md`, `/a/b.md`, `a/b` for `a/b.md`, `a/` for `a/README.md`)."""
-    target = unquote(target.split("#", 1)[0].split("?", 1)[0]).strip()
-    if not target or _SCHEME.match(target):
-        return None
-    base = "" if target.startswith("/") else posixpath.dirname(readme_path)
-    path = posixpath.normpath(posixpath.join(base, target.lstrip("/")))
-    if path.startswith(".."):
+    path = resolve_target(target, readme_path)
+    if path is None or path == OUTSIDE:
         return None
     for candidate in (path, f"{path}.md", f"{path}/README.md"):
         if candidate in files:
