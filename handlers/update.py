@@ -200,14 +200,14 @@ async def _propose(repo: Repository, ready: Prepared, candidates: list[Paper],
     files = whole.texts if len(whole.parts) > 1 else None
     plan = await run_cpu(partial(
         plan_update, readme.text, archive_text, candidates, latest=latest, doc=doc, known_ids=known,
-        proposed_rows=proposed, now=now, files=files))
+        proposed_rows=proposed, now=now, files=files, index_path=ready.file))
     if not plan.kept:
         return _nothing_new(repo, current, plan.dropped)
     if archived:  # the branch is regenerated: take those papers' rows along, or they would be lost
         proposed = proposed + await _archived_rows(repo, latest.archive, current, archived)
         plan = await run_cpu(partial(
             plan_update, readme.text, archive_text, candidates, latest=latest, doc=doc, known_ids=known,
-            proposed_rows=proposed, now=now, files=files))
+            proposed_rows=proposed, now=now, files=files, index_path=ready.file))
     changes = [FileChange(ready.file, plan.readme)]
     if plan.archive is not None:
         changes.append(FileChange(latest.archive, plan.archive))

@@ -193,3 +193,16 @@ def test_a_paper_without_the_title_anchor_scores_lower():
     without = score_relevance("Efficient inference for large reasoning models under attack",
                               "Speed of reasoning models.", [], latest=NO_CONFIG, doc=doc)
     assert with_anchor.score > without.score
+
+
+def test_links_are_read_relative_to_the_list_file_wherever_it_is():
+    """A list kept at docs/list.md links `collection/...` from docs/: the files are read from there."""
+    doc = parse_list(LINKING_LIST)
+    moved = {f"docs/{path}": text for path, text in LINKED_FILES.items()}
+    args = ("A benchmark for automated red teaming and robust refusal",
+            "We evaluate the safety of language models with harmful behaviours.", [])
+    at_root = score_relevance(*args, latest=NO_CONFIG, doc=doc, files=LINKED_FILES)
+    in_docs = score_relevance(*args, latest=NO_CONFIG, doc=doc, files=moved, index_path="docs/list.md")
+    misread = score_relevance(*args, latest=NO_CONFIG, doc=doc, files=moved)
+    assert in_docs.score == at_root.score and in_docs.reasons == at_root.reasons
+    assert misread.score < in_docs.score

@@ -78,16 +78,17 @@ def compile_rules(latest: LatestConfig) -> tuple[_Rules, tuple[str, ...]]:
 
 def score_relevance(title: str, abstract: str, categories: Sequence[str], *,
                     latest: LatestConfig, doc: ListDocument | None = None,
-                    files: Mapping[str, str] | None = None) -> Relevance:
-    """`files` are the repository's other files ({path: text}) that the list's README may link
-    to: with no topic configured, the files it links count as part of the list."""
+                    files: Mapping[str, str] | None = None, index_path: str = "README.md") -> Relevance:
+    """`files` are the repository's other files ({path: text}) that the list's README (the file
+    at `index_path`, links being relative to it) may link to: with no topic configured, the files
+    it links count as part of the list."""
     rules, _ = compile_rules(latest)
     paper = PaperText.of(title, abstract, categories or None)
     reasons: list[str] = []
     if rules.include:
         score = _included(rules, paper, reasons)
     elif doc is not None:
-        match = list_topic(doc, files).match(title, abstract)
+        match = list_topic(doc, files, readme_path=index_path).match(title, abstract)
         score = match.score
         reasons.append(match.reason())
     else:

@@ -135,13 +135,15 @@ def plan_update(
     proposed_rows: Sequence[LatestRow] = (),
     now: datetime | None = None,
     files: Mapping[str, str] | None = None,
+    index_path: str = "README.md",
 ) -> UpdatePlan:
     """The README and archive after adding the relevant, unseen `candidates` to the block.
 
     `known_ids` holds every id that must not be proposed again: listed anywhere in the README or
     the archive, or proposed in a pull request a maintainer closed unmerged. `proposed_rows` are
     rows of the open pull request that the base does not have yet. `files` ({path: text}) are
-    the repository files the README links to, read as part of the list when no topic is set.
+    the repository files the README (at `index_path`) links to, read as part of the list when no
+    topic is set.
     """
     now = now or datetime.now(UTC)
     block = find_block(readme)
@@ -158,7 +160,7 @@ def plan_update(
             continue
         seen.add(paper.arxiv_id)
         relevance = score_relevance(paper.title, paper.abstract, paper.categories, latest=latest, doc=doc,
-                                    files=files)
+                                    files=files, index_path=index_path)
         if relevance.relevant and relevance.score >= latest.min_relevance:
             kept.append(Kept(paper, relevance))
         else:
