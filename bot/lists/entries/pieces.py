@@ -94,10 +94,6 @@ def _has_extra_hint(lowered: str) -> bool:
     return "ftp/arxiv" in lowered or "huggingface.co/papers" in lowered or "alphaxiv" in lowered
 
 
-def is_arxiv_url(url: str) -> bool:
-    return bool(ARXIV_URL.match(url))
-
-
 def arxiv_url_form(url: str) -> str | None:
     """`https://arxiv.org/pdf/2308.07902.pdf` -> `https://arxiv.org/pdf/{id}.pdf`; `{v}` marks a version."""
     match = ARXIV_URL.match(url)
