@@ -205,12 +205,14 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--only", help="run the lists whose name contains this")
     parser.add_argument("--errors", action="store_true", help="print every wrong top-1 choice")
+    parser.add_argument("--group", choices=("tuning", "held-out"),
+                        help="run one group only (choose on tuning, then report held-out)")
     args = parser.parse_args()
     names = sorted(p.stem for p in args.data.glob("*.jsonl") if not args.only or args.only in p.stem)
     results: dict[str, dict[str, float]] = {}
     for group, members in (("tuning", [n for n in names if n in TUNING]),
                            ("held-out", [n for n in names if n not in TUNING])):
-        if not members:
+        if not members or (args.group and args.group != group):
             continue
         print(f"{group} lists\n{HEADER}")
         for name in members:

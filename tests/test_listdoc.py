@@ -123,6 +123,23 @@ def test_table_of_contents_and_labels_are_not_paper_sections() -> None:
     assert [s.heading for s in doc.paper_sections()] == ["Papers"]
 
 
+def test_a_heading_asking_for_a_star_is_not_a_paper_section() -> None:
+    """The list's own survey quoted under "If you like our project, please give us a star" (as in
+    MedLLMsPracticalGuide's header) is no topic a new paper may go to."""
+    header = (
+        "<h2>A Practical Guide for Medical LLMs</h2>\n"
+        "<h5> If you like our project, please give us a star ⭐ on GitHub for the latest update.</h5>\n"
+        "<h5>\n\n   [![arxiv](https://img.shields.io/badge/Arxiv-2311.05112-red)](https://arxiv.org/pdf/2311.05112.pdf)\n"
+        "</h5>\n\n> [arXiv Preprint]\n> [A Survey of Large Language Models in Medicine: Progress, "
+        "Application, and Challenge](https://arxiv.org/abs/2311.05112)\n\n"
+    )
+    doc = parse_list(
+        header + "## Medical Agents\n- [Agent Hospital: A Simulacrum of Hospital](https://arxiv.org/abs/2405.02957)\n"
+        "## Star Formation Models\n- [Stellar Nurseries of Galaxies](https://arxiv.org/abs/2401.00001)\n"
+    )
+    assert [s.heading for s in doc.paper_sections()] == ["Medical Agents", "Star Formation Models"]
+
+
 def test_latest_block_counts_for_find_paper_but_is_no_candidate() -> None:
     text = ("## Latest\n<!-- LATEST_PAPERS_START -->\n| Date | Title |\n|---|---|\n"
             "| 2025-05-13 | [A](http://arxiv.org/abs/2505.08784v1) |\n<!-- LATEST_PAPERS_END -->\n"

@@ -68,14 +68,15 @@ class ListDocument:
 
 
 _NEW_STYLE_NUMBER = re.compile(r"\d{4}\.\d{4,5}")
-# Headings made of these words alone announce news, credits or housekeeping, never a topic; one
+# Headings made of these words alone announce news, credits or housekeeping, never a topic (or ask
+# for a star: "If you like our project, please give us a star on GitHub"); one
 # of the first group must be there ("Latest" alone may head the newest papers; "Knowledge Update"
 # is a topic).
 _ANNOUNCING = frozenset("""news update updates changelog changes citation citations cite citing bibtex
     contributing contribute contributors contribution contributions license acknowledgement acknowledgements
     acknowledgment acknowledgments contact todo star""".split())
 _ANNOUNCING_TOO = frozenset("""latest recent log history how to us our the and of this
-    repo repository project list""".split())
+    repo repository project list if you like find it useful please give a on github for""".split())
 
 
 def announces(heading: str) -> bool:
