@@ -234,3 +234,14 @@ def test_contrast_lowers_the_words_the_background_shares_and_keeps_unit_length()
     assert sum(v * v for v in contrasted.values()) == pytest.approx(1.0)
     assert contrasted["model"] / contrasted["jailbreak"] < body["model"] / body["jailbreak"]
     assert contrasted["languag"] / contrasted["jailbreak"] < body["languag"] / body["jailbreak"]
+
+
+def test_a_body_of_few_papers_is_hardly_contrasted(monkeypatch):
+    """Breadth comes with papers: three titles are not a broad profile, hundreds are."""
+    small = parse_list(SMALL_LIST)
+    big = parse_list((FIXTURES / "lists" / "chawins__llm-sp.md").read_text(encoding="utf-8"))
+    contrasted = [build_topic(small).body, build_topic(big).body]
+    monkeypatch.setattr(topic_module, "BACKGROUND_CONTRAST", 0.0)
+    plain = [build_topic(small).body, build_topic(big).body]
+    assert topic_module.cosine(contrasted[0], plain[0]) > 0.999
+    assert topic_module.cosine(contrasted[1], plain[1]) < 0.98
