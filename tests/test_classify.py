@@ -303,6 +303,13 @@ def test_without_include_the_query_defines_the_topic():
     assert not nothing.relevant and nothing.reasons == (REASON_NOTHING,)
 
 
+def test_exclusions_meet_hyphenated_compounds():
+    latest = LatestConfig(include=("safety",), exclude=("selfdriving",))
+    relevance = score_relevance("Safety of self-driving stacks", "", [], latest=latest)
+    assert relevance.score == pytest.approx(0.5)
+    assert "mentions excluded `selfdriving` in the title" in relevance.reasons
+
+
 def test_unreadable_include_expressions_are_reported():
     _, problems = compile_rules(LatestConfig(include=("(safety AND LLM", "ok phrase")))
     assert problems == ("`latest.include[0]`: a `(` in the query is never closed",)
@@ -316,6 +323,11 @@ def test_unreadable_include_expressions_are_reported():
     ("safety AND LLM", "Safety of LLMs", "", 1.0),
     ("safety ANDNOT robot", "Safety of robots", "", 0.0),
     ('"red teaming" OR jailbreak', "Automated red teaming", "", 1.0),
+    # A hyphenated compound meets the closed word, the split spelling still meets the phrase.
+    ("jailbreak*", "Robot constitutions", "known vulnerabilities (e.g. jail-breaking)", 0.25),
+    ("jailbreak*", "Jail-Breaking VLMs", "", 1.0),
+    ("red teaming", "Red-teaming agents", "", 1.0),
+    ("gpt4", "Probing GPT-4", "", 0.0),
 ])
 def test_soft_query_evaluation(query, title, abstract, expected):
     paper = PaperText.of(title, abstract, None)

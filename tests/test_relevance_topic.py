@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import bot.curation.topic as topic_module
 from bot.config import LatestConfig
 from bot.curation.listparts import (
     is_latest_archive,
@@ -206,3 +207,41 @@ def test_links_are_read_relative_to_the_list_file_wherever_it_is():
     misread = score_relevance(*args, latest=NO_CONFIG, doc=doc, files=moved)
     assert in_docs.score == at_root.score and in_docs.reasons == at_root.reasons
     assert misread.score < in_docs.score
+
+
+def test_the_body_is_contrasted_with_what_every_ai_paper_says():
+    """A list of hundreds of LLM-security papers uses "large language model" everywhere: a
+    generic LLM paper must not pass on those words alone, while an attack paper still does."""
+    doc = parse_list((FIXTURES / "lists" / "chawins__llm-sp.md").read_text(encoding="utf-8"))
+    generic = [
+        ("Scaling instruction tuning for multimodal large language models",
+         "We train multimodal large language models on more instruction data and improve "
+         "accuracy on vision-language benchmarks."),
+        ("Visual instruction tuning for large vision-language models",
+         "Large vision-language models follow visual instructions."),
+    ]
+    for title, abstract in generic:
+        assert not score_relevance(title, abstract, [], latest=NO_CONFIG, doc=doc).relevant, title
+    attack = score_relevance("Jailbreaking multimodal large language models with adversarial images",
+                             "Adversarial images jailbreak vision-language models into harmful "
+                             "outputs.", [], latest=NO_CONFIG, doc=doc)
+    assert attack.relevant
+
+
+def test_contrast_lowers_the_words_the_background_shares_and_keeps_unit_length():
+    body = {"model": 0.6, "languag": 0.6, "jailbreak": 0.5291502622129182}
+    contrasted = topic_module.contrasted(body)
+    assert sum(v * v for v in contrasted.values()) == pytest.approx(1.0)
+    assert contrasted["model"] / contrasted["jailbreak"] < body["model"] / body["jailbreak"]
+    assert contrasted["languag"] / contrasted["jailbreak"] < body["languag"] / body["jailbreak"]
+
+
+def test_a_body_of_few_papers_is_hardly_contrasted(monkeypatch):
+    """Breadth comes with papers: three titles are not a broad profile, hundreds are."""
+    small = parse_list(SMALL_LIST)
+    big = parse_list((FIXTURES / "lists" / "chawins__llm-sp.md").read_text(encoding="utf-8"))
+    contrasted = [build_topic(small).body, build_topic(big).body]
+    monkeypatch.setattr(topic_module, "BACKGROUND_CONTRAST", 0.0)
+    plain = [build_topic(small).body, build_topic(big).body]
+    assert topic_module.cosine(contrasted[0], plain[0]) > 0.999
+    assert topic_module.cosine(contrasted[1], plain[1]) < 0.98

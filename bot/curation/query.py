@@ -23,6 +23,8 @@ ABSTRACT_HIT = 0.25
 UNKNOWN_CATEGORY = 0.5
 
 _TOKEN = re.compile(r'\s*(\(|\)|ANDNOT\b|AND\b|OR\b|(?:\w+:)?"[^"]*"|[^\s()]+)')
+# Words of letters joined by hyphens ("jail-breaking"; "GPT-4" and "2-shot" are not compounds).
+_COMPOUND = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
 _FIELDS = ("ti", "abs", "all", "cat", "au", "co", "jr", "rn", "id")
 
 
@@ -47,16 +49,35 @@ class Node:
 
 @dataclass(frozen=True)
 class PaperText:
-    """A paper as the query sees it: stems of its title and abstract, its categories."""
+    """A paper as the query sees it: stems of its title and abstract, its categories, and the
+    stems of the hyphenated compounds in its title and abstract, each joined into one word."""
 
     title: tuple[str, ...]
     abstract: tuple[str, ...]
     categories: tuple[str, ...] | None  # None when unknown
+    title_compounds: tuple[str, ...] = ()
+    abstract_compounds: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, title: str, abstract: str, categories: Sequence[str] | None) -> PaperText:
         cats = tuple(c.lower() for c in categories) if categories else None
-        return cls(tuple(word_stems(title)), tuple(word_stems(abstract)), cats)
+        return cls(tuple(word_stems(title)), tuple(word_stems(abstract)), cats,
+                   _compounds(title), _compounds(abstract))
+
+    def in_title(self, term: Term) -> int:
+        """Mentions of `term` in the title, in either spelling of a compound (the larger count:
+        one compound is never counted twice)."""
+        return max(count_phrase(term, self.title), count_phrase(term, self.title_compounds))
+
+    def in_abstract(self, term: Term) -> int:
+        return max(count_phrase(term, self.abstract), count_phrase(term, self.abstract_compounds))
+
+
+def _compounds(text: str) -> tuple[str, ...]:
+    """Stems of the hyphenated compounds of `text` written as one word ("jail-breaking" as
+    "jailbreaking", meeting `jailbreak*`). The split spelling stays in the text's own stems
+    ("red-teaming" still meets "red teaming")."""
+    return tuple(word_stems(" ".join(m.replace("-", "") for m in _COMPOUND.findall(text))))
 
 
 def parse_query(query: str) -> Node:
@@ -160,11 +181,11 @@ def term_strength(term: Term, paper: PaperText) -> float:
         return 1.0 if hit else 0.0
     if term.field not in ("ti", "abs", "all") or not term.stems:
         return 0.0
-    if count_phrase(term, paper.title):
+    if paper.in_title(term):
         return 1.0
     if term.field == "ti":
         return 0.0
-    hits = count_phrase(term, paper.abstract)
+    hits = paper.in_abstract(term)
     return 1.0 - (1.0 - ABSTRACT_HIT) ** hits
 
 

@@ -25,7 +25,6 @@ from bot.curation.query import (
     Node,
     PaperText,
     QueryError,
-    count_phrase,
     evaluate,
     parse_query,
     terms_of,
@@ -129,10 +128,10 @@ def _excluded(rules: _Rules, paper: PaperText, reasons: list[str]) -> float:
         for term in terms_of(node):
             if term.field == "cat":
                 continue
-            if count_phrase(term, paper.title):
+            if paper.in_title(term):
                 keep *= EXCLUDE_IN_TITLE
                 reasons.append(REASON_EXCLUDE.format(term=term.text, where="title"))
-            elif hits := count_phrase(term, paper.abstract):
+            elif hits := paper.in_abstract(term):
                 keep *= EXCLUDE_IN_ABSTRACT ** hits
                 reasons.append(REASON_EXCLUDE.format(term=term.text, where="abstract"))
     return keep
@@ -166,7 +165,7 @@ def _explain(node: Node, paper: PaperText, reasons: list[str], template: str) ->
     for term in terms_of(node, positive_only=True):
         if term.field == "cat":
             continue
-        if count_phrase(term, paper.title):
+        if paper.in_title(term):
             reasons.append(template.format(term=term.text, where="title"))
-        elif count_phrase(term, paper.abstract):
+        elif paper.in_abstract(term):
             reasons.append(template.format(term=term.text, where="abstract"))

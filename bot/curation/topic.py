@@ -52,9 +52,11 @@ CANDIDATE_TITLE_WEIGHT = 3.0
 # Raw scores (weighted geometric mean of two cosines) are squashed by 1 - exp(-raw / scale). A
 # title is a few words, so cosines to it run lower than to a body of hundreds of titles: the
 # scale moves between the two the way the weights do. Chosen on the tuning half of the labelled
-# feed (benchmarks/relevance.py) with four lists, so that 0.5 separates on topic from off topic.
+# feed (benchmarks/relevance.py) with five lists, so that 0.5 separates on topic from off topic
+# (with `BACKGROUND_CONTRAST`: every list's share on topic >= 0.80, the seed's also from its
+# README alone, with the most papers on topic).
 SCALE_TITLE = 0.11
-SCALE_BODY = 0.19
+SCALE_BODY = 0.18
 # How much the body counts next to the title grows with the papers it holds: n / (n + EVIDENCE).
 # A young list (seven papers under "Survey") says more in its title than in its entries; a list
 # of hundreds of papers says it best in them.
@@ -66,6 +68,12 @@ EVIDENCE = 30
 ANCHOR_MISSING = 0.5
 # A title in words no paper uses ("Awesome-LM-SSP") should not veto a list of thousands of papers.
 TITLE_FLOOR = 0.01
+# Share of the background's direction taken out of the body profile, times the body's weight
+# (n / (n + EVIDENCE)). A list of thousands of papers uses every word AI papers use ("language",
+# "model", "large"), so any AI paper is close to its pooled body; what sets the list apart is
+# the rest. A body of a dozen titles is not broad, and keeps nearly all of it. Chosen with the
+# scales below on the tuning half (0 / 0.3 / 0.5 / 0.7 / 1.0).
+BACKGROUND_CONTRAST = 0.5
 SHOWN_WORDS = 3
 MODEL_CACHE_SIZE = 4
 
@@ -267,7 +275,29 @@ def build_topic(doc: ListDocument, linked: Sequence[TopicPart] = ()) -> ListTopi
             body[s] = body.get(s, 0.0) + value
     title = vectorise(title_counts, own_idf)
     anchor = max((s for s in title if s in body), key=title.__getitem__, default=None)
-    return ListTopic(title, _unit(body), tuple(sections), papers, own_idf, anchor)
+    share = BACKGROUND_CONTRAST * papers / (papers + EVIDENCE)
+    return ListTopic(title, contrasted(_unit(body), own_idf, share), tuple(sections), papers,
+                     own_idf, anchor)
+
+
+def contrasted(body: Vector, overrides: Mapping[str, float] | None = None,
+               share: float = BACKGROUND_CONTRAST) -> Vector:
+    """`body` less `share` of its projection on the background (every AI title pooled,
+    weighted as `vectorise` weighs words), scaled to unit length again: the words a list uses
+    because every AI paper does weigh less, and a generic word can count against."""
+    if not body or not share:
+        return body
+    common = background_vector(tuple(sorted((overrides or {}).items())))
+    shared = share * cosine(body, common)
+    return _unit({s: body.get(s, 0.0) - shared * common.get(s, 0.0)
+                  for s in body.keys() | common.keys()})
+
+
+@lru_cache(maxsize=MODEL_CACHE_SIZE)
+def background_vector(overrides: tuple[tuple[str, float], ...] = ()) -> Vector:
+    """The background as one document: each stem's share of titles times its IDF, unit length."""
+    own = dict(overrides)
+    return _unit({s: share * own.get(s, idf(s)) for s, share in background().items()})
 
 
 def entry_text(entry: object) -> str:
