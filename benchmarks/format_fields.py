@@ -3,7 +3,8 @@
 Fields (issue #14):
   columns:  how many lines the entry has and, on table rows, how many cells each has;
   digits:   the digit-and-separator skeleton of every cell or line (digit runs as `d`, `-./,:` kept,
-            letters and the rest dropped): dates, numbering, years beside venues;
+            letters and the rest dropped, and with them a `-./` between two letters, which joins
+            words, `Vision-Language`): dates, numbering, years beside venues;
   links:    the entry's links in order, each as what it shows (the title, a generic label such as
             `paper`, a badge) and where it points (arXiv abs/pdf/..., or another paper host);
             code links, project pages and badges arXiv cannot supply are left out;
@@ -26,6 +27,9 @@ from bot.lists.scan import split_cells
 FIELDS = ("columns", "digits", "links", "markup")
 _DIGITS = re.compile(r"\d+")
 _KEEP = re.compile(r"[^d\-./,:]")
+# A hyphen, slash or period between two letters is part of a word (`Vision-Language`, `and/or`,
+# `U.S.`), not a separator of digits: dropped before the skeleton is taken.
+_IN_WORD = re.compile(r"(?<=[^\W\d_])[-./]+(?=[^\W\d_])")
 _PLACEHOLDER_WORDS = "to fill in"
 
 
@@ -60,7 +64,8 @@ def _columns(text: str) -> list[int]:
 def _digits(text: str) -> list[list[str]]:
     no_urls = PIECE_PATTERN.sub(lambda m: m["link_text"] or m["hl_text"] or "" if (m["link"] or m["html_link"])
                                 else "", text)
-    return [[_KEEP.sub("", _DIGITS.sub(lambda m: "d" * len(m[0]), cell.replace("d", "x"))).strip(",.:")
+    return [[_KEEP.sub("", _DIGITS.sub(lambda m: "d" * len(m[0]), _IN_WORD.sub("", cell).replace("d", "x")))
+              .strip(",.:")
              for cell in cells] for cells in _cells(no_urls)]
 
 

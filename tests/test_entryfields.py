@@ -104,10 +104,8 @@ LAYOUTS = [
      "| TALLRec | Old Study of Safety Things | LLaMA-7B | LoRA | RecSys 2023 | [[Link]](<u>) |", "NTPPVT"),
     ("CHIANGEL", "| **Paper** | **Publication** | **Link** |",
      "| Old Study of Safety Things | arXiv 2024 | [[Link]](<u>) |", "TVT"),
-    pytest.param("codefuse", "| Date | Venue | Benchmark | Size | Language | Source |",
-                 "| 2024-02 | arXiv | OldBench | 1,000 | Python | \"Old Study of Safety Things\" [[paper](<u>)] |",
-                 "=VNPPT", marks=pytest.mark.xfail(strict=True, reason="a row whose title is quoted in a "
-                                                   "Source column is not read as a paper yet (issue #14, open)")),
+    ("codefuse", "| Date | Venue | Benchmark | Size | Language | Source |",
+     "| 2024-02 | arXiv | OldBench | 1,000 | Python | \"Old Study of Safety Things\" [[paper](<u>)] |", "=VNPPT"),
     ("codefuse", "| Name | Paper | Link | Notes |",
      "| OldNet | Old Study of Safety Things | [arXiv](<u>) | survey |", "NTTP"),
     ("codefuse", "| Name | Paper | Type | Modalities |",

@@ -133,6 +133,8 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
             return format_date(paper, arg)
         if name == "authors":
             return escape(format_authors(paper.authors, fmt.authors))
+        if name == "venue" and arg == "cell":
+            return escape(venue_cell(paper, fmt))
         if name == "venue":
             venue = venue_of(paper, with_year=True) or fmt.venue
             return _badge_text(venue) if arg == "badge" else escape(venue)
@@ -194,6 +196,21 @@ def venue_of(paper: Paper, *, with_year: bool) -> str:
         year = re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text)
         return f"{name} {year[0]}" if with_year and year else name
     return ""
+
+
+def venue_cell(paper: Paper, fmt: EntryFormat) -> str:
+    """A table's venue cell in the form its rows write (`NAACL2024`, `NAACL'24`, `Arxiv 2023`): the
+    venue arXiv names, else the section's arXiv spelling; the venue's year, else the first version's."""
+    named = venue_of(paper, with_year=True)
+    year = re.search(r"(?<!\d)(?:19|20)\d{2}$", named)
+    name = named[: year.start()].rstrip() if year else named
+    if named:  # its year only as the metadata gives it
+        shown_year = year and fmt.named_year
+        return fmt.year_form.format(name=name, year=year[0], yy=year[0][2:]) if shown_year else name
+    if not fmt.arxiv_year:
+        return fmt.venue
+    shown = str(paper.published.year)
+    return fmt.year_form.format(name=fmt.venue, year=shown, yy=shown[2:])
 
 
 def abstract_excerpt(abstract: str) -> str:

@@ -38,6 +38,9 @@ _PAPER_LINK_LINE = re.compile(r"^\s*\[[^\]]+\]\([^)\s]+\)")  # a line that opens
 EMPTY_CELLS = ("-", "—", "–", "N/A", "n/a", "/", "")
 _DATE_SLOT = re.compile(r"⟦date:([^⟧]+)⟧")
 _ET_AL = re.compile(r",?\s*et\.?\s+al\b\.?")
+# A table's venue cell: a name, then its year (`NAACL2024`, `Arxiv 2023`, `NAACL'24`, `ENNLP, 2019`).
+_VENUE_AND_YEAR = re.compile(r"^(?P<name>[A-Za-z][\w&.\- ]*?[A-Za-z&.)])(?P<sep>[ ,]*'?)"
+                             r"(?P<year>(?:19|20)\d{2}|\d{2})(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,12 @@ class EntryFormat:
     url_form: str = "https://arxiv.org/abs/{id}"  # `{v}` marks "v<version>"
     authors: AuthorStyle = AuthorStyle()
     venue: str = "arXiv"  # how the section writes "not published elsewhere"
+    # Table venue cells: how they show a year (`{name}` then `{year}` or `{yy}`: "{name}{year}" for
+    # `NAACL2024`, "{name}'{yy}" for `NAACL'24`), and whether the named venues and the "not published
+    # elsewhere" cells (`Arxiv 2023`) show it.
+    year_form: str = "{name} {year}"
+    named_year: bool = True
+    arxiv_year: bool = False
     newest_first: bool = False
     numbering: tuple[int, int, int] | None = None  # first and last number in the section, step
     gap: int = 0  # blank lines between two entries
@@ -134,6 +143,7 @@ def learn_format(section: Section) -> EntryFormat:
         url_form=_majority([f for t in templates for f in t.url_forms], DEFAULT_FORMAT.url_form),
         authors=_author_style([a for t in templates for a in t.authors]),
         venue=_venue_spelling([v for t in templates for v in t.venues]),
+        **_venue_year_form([v for t in templates for v in t.venues], window[best_index].kind),
         newest_first=newest_first,
         numbering=numbering,
         gap=_gap(anchors),
@@ -289,8 +299,24 @@ def _author_style(values: Sequence[str]) -> AuthorStyle:
 
 
 def _venue_spelling(values: Sequence[str]) -> str:
-    arxiv = [v for v in values if v.strip().lower() == "arxiv"]
-    return _majority([v.strip() for v in arxiv], "arXiv")
+    names = [m["name"] if (m := _VENUE_AND_YEAR.match(v.strip())) else v.strip() for v in values]
+    return _majority([n for n in names if n.lower() == "arxiv"], "arXiv")
+
+
+def _venue_year_form(values: Sequence[str], kind: str) -> dict[str, str | bool]:
+    """How a table's venue cells write the year after the name (the majority form of those that show
+    one), and whether they show one: named venues when at least half of them do, arXiv likewise."""
+    if kind != "table_row" or not values:
+        return {}
+    parsed = [(v.strip().lower().startswith("arxiv"), _VENUE_AND_YEAR.match(v.strip())) for v in values]
+    forms = [f"{{name}}{m['sep']}{{{'year' if len(m['year']) == 4 else 'yy'}}}" for _, m in parsed if m]
+
+    def shown(arxiv: bool, default: bool) -> bool:
+        group = [m for a, m in parsed if a == arxiv]
+        return sum(1 for m in group if m) * 2 >= len(group) if group else default
+
+    return {"year_form": _majority(forms, EntryFormat.year_form), "named_year": shown(False, True),
+            "arxiv_year": shown(True, False)}
 
 
 def _row_edges(row: str) -> tuple[bool, bool]:
@@ -311,6 +337,8 @@ def _cells(best: Induced, window: Sequence[Entry], templates: Sequence[Induced])
         padded_rows = sum(1 for t in rows if width and t.cells[index][1] == width and
                           t.cells[index][2].strip() and t.cells[index][2] != f" {t.cells[index][2].strip()} ")
         values = [t.cells[index][2].strip() for t in rows]
+        if template.startswith("⟦code:"):  # no code found: written like the rows that link none
+            values = [v for v in values if "](" not in v or v.endswith("]()")]
         empty = Counter(v for v in values if v in EMPTY_CELLS).most_common(1)
         cells.append(CellFormat(template, width, align, padded_rows * 5 >= len(rows) * 3 > 0,
                                 empty[0][0] if empty and empty[0][1] * 3 >= len(values) else ""))

@@ -34,6 +34,8 @@ _SIDE_LINK = re.compile(
 )
 _SIDE_LINK_ANY_URL = re.compile(_SIDE_LINK.pattern.replace(r"\(U\)", r"\([^)]*\)").replace(
     'href=\\"U\\"', 'href="[^"]*"'), re.IGNORECASE)
+# In a table row a side link fills a cell of its own: dropping it must not drop the cell's pipe.
+_SIDE_LINK_IN_CELL = re.compile(_SIDE_LINK_ANY_URL.pattern.replace("[ ,;|]*", "[ ,;]*"), re.IGNORECASE)
 _TEXT_RUN = re.compile(r"[^\s\[\]*_|<>\"“”`#=\x01]+(?:[ \t]+[^\s\[\]*_|<>\"“”`#=\x01]+)*")
 _MARKER = re.compile(r"^(\s*)([-*+]|\d{1,9}[.)])(\s+)")
 
@@ -55,7 +57,8 @@ def _without_extras(line: str) -> str:
         body = "".join(_GONE if ch.strip() and not strip_emoji(ch) else ch for ch in body)
     if _GONE in body:
         body = _GONE_WITH_SPACES.sub("", _EMPTY_EMPHASIS.sub(_GONE, body))
-    return indent + _SIDE_LINK_ANY_URL.sub("", body).rstrip()
+    side = _SIDE_LINK_IN_CELL if body.startswith("|") and body.count("|") >= 2 else _SIDE_LINK_ANY_URL
+    return indent + side.sub("", body).rstrip()
 
 
 def _drop_empty_emphasis(text: str) -> str:

@@ -45,6 +45,9 @@ _COLUMN_ROLES = (
 # Columns a maintainer fills with a short phrase that metadata may give: the paper's own code, or its
 # short name (`**Name:** Title`). Read only where a cell names no paper field of its own.
 _CODE_COLUMN = re.compile(r"code|github|repo", re.IGNORECASE)
+# Line breaks at a cell's edge once a badge is dropped (`![Star](...) <br> [Title](url) <br>`): they
+# separated the title from what the bot cannot write, and the rows without a badge show none.
+_CELL_EDGE_BREAKS = re.compile(r"^(?:\s*<br\s*/?>)+\s*|\s*(?:<br\s*/?>\s*)+$", re.IGNORECASE)
 _NAME_COLUMN = re.compile(r"\b(?:name|model|method|benchmark|dataset|framework|system)s?\b", re.IGNORECASE)
 
 
@@ -165,6 +168,7 @@ def _induce_row(row: str, title: str, columns: tuple[str, ...]) -> Induced:
                                   and "⟦title:" not in "".join(templates) else "", induced)
         if template == "⟦unknown⟧" and index < len(columns) and columns[index]:
             template = _fillable_cell(raw.strip(), column_field(columns[index]))
+        template = _CELL_EDGE_BREAKS.sub("", template)
         templates.append(template)
         induced.cells.append((template, len(raw), raw))
     induced.lines.append(("| " if lead else "") + " | ".join(templates) + (" |" if trail else ""))

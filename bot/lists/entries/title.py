@@ -141,7 +141,9 @@ def _row_title(row: str, columns: tuple[str, ...]) -> str:
     for _, k in named:
         if k < len(cells) and _usable(clean_title(plain_text(cells[k]))):
             return clean_title(plain_text(cells[k]))
-    texts = [clean_title(plain_text(c)) for c in cells]
+    # A quoted title beside its links (`"Title" [[paper](url)] [[Data](url)]`): the quoted words.
+    texts = [clean_title(quoted[1]) if (quoted := _QUOTED.search(c)) else clean_title(plain_text(c))
+             for c in cells]
     return max(texts, key=len, default="")
 
 
