@@ -21,9 +21,10 @@ NO_CODE = "We study how models fail."
 WITH_CODE = "We study how models fail. Code: https://github.com/ann/tool."
 
 
-def _paper(title: str, abstract: str = NO_CODE, authors: tuple[str, ...] = ("Ann Lee", "Bo Wu")) -> Paper:
+def _paper(title: str, abstract: str = NO_CODE, authors: tuple[str, ...] = ("Ann Lee", "Bo Wu"),
+           journal_ref: str = "") -> Paper:
     day = date(2025, 1, 5)
-    return Paper("2501.00001", 1, title, authors, abstract, day, day)
+    return Paper("2501.00001", 1, title, authors, abstract, day, day, journal_ref=journal_ref)
 
 
 def _section_format(body: str) -> EntryFormat:
@@ -156,6 +157,19 @@ WOODY = ("- [2023/10] **Towards Embodied Decision Making** *Liang Chen et al. ar
          "[[paper](https://arxiv.org/abs/2310.02071)] [[code](https://github.com/p/pca-eval)]\n"
          "- [2023/09] **Empowering Private Tutoring** *Yulin Chen (Tsinghua University) et al. arXiv.* "
          "[[paper](https://arxiv.org/abs/2309.08112)]\n")
+
+
+def test_venue_beside_the_date_only_for_a_published_paper() -> None:
+    # codefuse-ai: `[ACL 2025]` after the date in some entries, never `[arXiv 2025]`
+    fmt = _section_format(
+        '- "LogicPro: Improving Complex Logical Reasoning" [2024-09] [ACL 2025] [[paper](https://arxiv.org/abs/2409.12929)]\n'
+        '- "Large Language Models Meet Code: A Survey" [2022-12] [[paper](https://arxiv.org/abs/2212.09420)]\n'
+        '- "SURGE: On the Potential of Code Models" [2025-02] [EMNLP 2025] [[paper](https://arxiv.org/abs/2502.11167)]\n'
+        '- "Another Survey of Code" [2022-12] [[paper](https://arxiv.org/abs/2212.09421)]\n')
+    assert render_entry(fmt, _paper("Code Agents", journal_ref="ACL 2025")) == (
+        '- "Code Agents" [2025-01] [ACL 2025] [[paper](https://arxiv.org/abs/2501.00001)]')
+    assert render_entry(fmt, _paper("Code Agents")) == (
+        '- "Code Agents" [2025-01] [[paper](https://arxiv.org/abs/2501.00001)]')
 
 
 def test_tag_written_as_the_placeholder_and_listed_to_fill_in() -> None:

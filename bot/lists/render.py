@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 
+from bot.lists.entries.choice import OPTIONAL_VENUE, OPTIONAL_VENUE_PIECE
 from bot.lists.entries.dates import format_date as write_date
 from bot.lists.entries.format import INDENT_SLOT, AuthorStyle, CellFormat, EntryFormat
 from bot.lists.entries.pieces import VENUE_NAMES
@@ -153,6 +154,9 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
             return PLACEHOLDER if not url else f"[{arg}]({url})" if arg else url
         return PLACEHOLDER
 
+    if OPTIONAL_VENUE in template:  # `[ACL 2025]` only for a paper published somewhere
+        template = (template.replace(OPTIONAL_VENUE, "⟦venue:text⟧") if venue_of(paper, with_year=True)
+                    else OPTIONAL_VENUE_PIECE.sub("", template))
     if "⟦venue:" in template:
         # "ICLR 2025" written as venue and year: the year is the venue's when arXiv names one.
         template = _VENUE_YEAR.sub(r"⟦venue:\1⟧" if venue_of(paper, with_year=True) else r"\g<0>", template)

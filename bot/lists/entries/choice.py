@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from bot.lists.model import Entry
 
 _LEADING_TAB = re.compile(r"(?m)^[ \t]+")
+# `[ACL 2025]` beside the date: a venue some entries show and others leave out (never `[arXiv 2025]`)
+_VENUE_PIECE = re.compile(r"[ \t]*\[⟦venue:text⟧ ⟦date:YYYY⟧\]")
+OPTIONAL_VENUE = "⟦venue:optional⟧"
+OPTIONAL_VENUE_PIECE = re.compile(r"[ \t]*\[⟦venue:optional⟧ ⟦date:YYYY⟧\]")
 
 
 def without_short(signature: str) -> str:
@@ -23,6 +27,8 @@ def without_short(signature: str) -> str:
     name cannot show one, papers without code have no code link."""
     if "⟦codelink:" in signature:
         signature = CODE_LINK.sub("", signature)
+    if "[⟦venue:text⟧ ⟦date:YYYY⟧]" in signature:
+        signature = _VENUE_PIECE.sub("", signature)
     if "⟦head:" in signature:
         signature = HEAD_SLOTS.sub(r"⟦title:\g<context>⟧", signature)
     return SHORT_SLOT.sub("", signature) if "⟦short:" in signature else signature
@@ -70,3 +76,18 @@ def prefer_short_name(index: int, best: Induced, induced: list[tuple[int, Induce
 def _names(signature: str) -> str:
     """How the template sets the paper's name apart: a `⟦short:` prefix, an emphasised `⟦head:`, or ""."""
     return "⟦short:" if "⟦short:" in signature else "⟦head:" if "⟦head:" in signature else ""
+
+
+def optional_venue(index: int, best: Induced, induced: list[tuple[int, Induced]]) -> tuple[int, Induced]:
+    """Where entries shaped alike show `[Venue Year]` only when published (none writes arXiv there),
+    the template that shows it, the piece marked optional: written for a paper with a venue, left out
+    for one without."""
+    same = without_short(best.signature)
+    group = [(i, t) for i, t in induced if without_short(t.signature) == same]
+    shown = [(i, t) for i, t in group if _VENUE_PIECE.search(t.signature)]
+    if not shown or len(shown) == len(group) or any(v.lower() == "arxiv" for _, t in shown for v in t.venues):
+        return index, best
+    index, best = (index, best) if _VENUE_PIECE.search(best.signature) else shown[0]
+    piece = f"[{OPTIONAL_VENUE} ⟦date:YYYY⟧]"
+    best.lines = [ln.replace("[⟦venue:text⟧ ⟦date:YYYY⟧]", piece) for ln in best.lines]
+    return index, best

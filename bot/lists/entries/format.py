@@ -17,7 +17,13 @@ from itertools import pairwise
 from statistics import median
 from typing import TYPE_CHECKING
 
-from bot.lists.entries.choice import indents_like, prefer_code_link, prefer_short_name, without_short
+from bot.lists.entries.choice import (
+    indents_like,
+    optional_venue,
+    prefer_code_link,
+    prefer_short_name,
+    without_short,
+)
 from bot.lists.entries.dates import settle_widths
 from bot.lists.entries.order import ORDER_SAMPLE, entry_date_key
 from bot.lists.entries.pieces import PAPER_HOST, arxiv_ids_in, find_dates, split_authors
@@ -125,6 +131,7 @@ def learn_format(section: Section) -> EntryFormat:
                                                     -it[0]))
     best_index, best = prefer_short_name(best_index, best, induced, window)
     best_index, best = prefer_code_link(best_index, best, induced)
+    best_index, best = optional_venue(best_index, best, induced)
     templates = [t for _, t in induced]
     samples = [d for e in window for d in find_dates(e.text)]
     best.lines = [_DATE_SLOT.sub(lambda m: f"⟦date:{settle_widths(m[1], samples)}⟧", ln) for ln in best.lines]
