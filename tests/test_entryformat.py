@@ -21,9 +21,9 @@ TEMPLATE_CASES = [
         "2501.19393)], [[code](https://github.com/simplescaling/s1)], 2025.01. ![](https://img.shields.io/badge/"
         "Arxiv-orange) ![](https://img.shields.io/badge/s1-blue)",
         "list_item", "s1: Simple test-time scaling", (),
-        ["- **⟦title:text⟧**  ", "  *⟦authors:text⟧*. [[pdf](⟦url⟧)], ⟦date:YYYY.MM⟧. "
+        ["- **⟦title:text⟧**  ", "  *⟦authors:text⟧*. [[pdf](⟦url⟧)], [⟦codelink:code⟧], ⟦date:YYYY.MM⟧. "
          "![](https://img.shields.io/badge/⟦venue:badge⟧-orange) ![](https://img.shields.io/badge/⟦short:badge⟧-blue)"],
-        id="code-link-dropped-name-badge-kept",
+        id="code-link-as-slot-name-badge-kept",
     ),
     pytest.param(
         "* **Cross-Modality Safety Alignment** | [Github](https://github.com/sinwang20/SIUO) "
@@ -31,7 +31,7 @@ TEMPLATE_CASES = [
         "  * Siyin Wang, Xingsong Ye, Qinyuan Cheng\n  * Fudan University | National University of Singapore\n"
         "  * [2024.06.21] https://arxiv.org/abs/2406.15279\n  * Benchmark",
         "list_item", "Cross-Modality Safety Alignment", (),
-        ["* **⟦title:text⟧**", "  * ⟦authors:text⟧", "  * ⟦unknown⟧", "  * [⟦date:YYYY.MM.DD⟧] ⟦url⟧",
+        ["* **⟦title:text⟧** | ⟦codelink:Github⟧", "  * ⟦authors:text⟧", "  * ⟦unknown⟧", "  * [⟦date:YYYY.MM.DD⟧] ⟦url⟧",
          "  * ⟦unknown⟧"], id="unknown-lines-kept-as-slots",
     ),
     pytest.param(

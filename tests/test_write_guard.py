@@ -172,7 +172,9 @@ def test_woody_paper_follows_the_newest_first_dates_with_its_summary_to_fill_in(
     after, verdict = insert_checked(doc, section, new)
     assert verdict.ok, verdict.reason
     added = diff_added(text, after)
-    assert added == ["- [2023/06] **Agents That Call Tools Reliably.** [[paper](https://arxiv.org/abs/2306.05555)]",
+    # authors inside the emphasis with the venue, as the section writes them (`*Ann Lee et al. arXiv.*`)
+    assert added == ["- [2023/06] **Agents That Call Tools Reliably.** *Ann Lee et al. arXiv.* "
+                     "[[paper](https://arxiv.org/abs/2306.05555)]",
                      f"  - {PLACEHOLDER}"]
     lines = after.split("\n")
     at = lines.index(added[0])

@@ -8,10 +8,11 @@ from __future__ import annotations
 import html
 import re
 
+from bot.lists.entries.choice import OPTIONAL_VENUE, OPTIONAL_VENUE_PIECE
 from bot.lists.entries.dates import format_date as write_date
 from bot.lists.entries.format import INDENT_SLOT, AuthorStyle, CellFormat, EntryFormat
 from bot.lists.entries.pieces import VENUE_NAMES
-from bot.lists.entries.template import SHORT_BADGE, SHORT_SLOT, SLOT
+from bot.lists.entries.template import CODE_LINK, HEAD_SLOTS, SHORT_BADGE, SHORT_SLOT, SLOT
 from bot.lists.entries.title import paper_name
 from bot.papers.references import Paper
 
@@ -140,6 +141,9 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
             return _badge_text(venue) if arg == "badge" else escape(venue)
         if name == "abstract":
             return escape(abstract_excerpt(paper.abstract))
+        if name in ("head", "tail"):  # `***Name:*** rest of the title`
+            head, _, tail = paper.title.partition(":")
+            return escape(head.strip() if name == "head" else tail.strip())
         if name == "short":
             short = paper_name(paper.title, paper.abstract)
             return _badge_text(short, spaces="_") if arg == "badge" else escape(short)
@@ -152,9 +156,18 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
             return PLACEHOLDER if not url else f"[{arg}]({url})" if arg else url
         return PLACEHOLDER
 
+    if OPTIONAL_VENUE in template:  # `[ACL 2025]` only for a paper published somewhere
+        template = (template.replace(OPTIONAL_VENUE, "⟦venue:text⟧") if venue_of(paper, with_year=True)
+                    else OPTIONAL_VENUE_PIECE.sub("", template))
     if "⟦venue:" in template:
         # "ICLR 2025" written as venue and year: the year is the venue's when arXiv names one.
         template = _VENUE_YEAR.sub(r"⟦venue:\1⟧" if venue_of(paper, with_year=True) else r"\g<0>", template)
+    if "⟦codelink:" in template:
+        url = code_link(paper)
+        template = CODE_LINK.sub(lambda m: "" if not url else m[0].replace(
+            f"⟦codelink:{m['wrapped'] or m['bare']}⟧", f"[{m['wrapped'] or m['bare']}]({url})"), template)
+    if "⟦head:" in template and not title_head(paper.title):
+        template = HEAD_SLOTS.sub(r"⟦title:\g<context>⟧", template)  # no name to set apart: the whole title
     if "⟦short:" in template:
         name = paper_name(paper.title, paper.abstract)
         if not name:  # no short name: no "NAME: " prefix, no name badge
@@ -162,6 +175,12 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
         elif " " in name:  # badges show one-word names (`s1`, `LIMO`), not phrases
             template = SHORT_BADGE.sub("", template)
     return SLOT.sub(value, template)
+
+
+def title_head(title: str) -> str:
+    """The name a title opens with (`MikuDance` of `MikuDance: Animating...`), "" when it has none."""
+    head, colon, tail = title.partition(":")
+    return head.strip() if colon and tail.strip() and 0 < len(head.split()) <= 3 else ""
 
 
 def format_date(paper: Paper, fmt: str) -> str:

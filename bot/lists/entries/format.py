@@ -17,11 +17,18 @@ from itertools import pairwise
 from statistics import median
 from typing import TYPE_CHECKING
 
+from bot.lists.entries.choice import (
+    indents_like,
+    optional_venue,
+    prefer_code_link,
+    prefer_short_name,
+    without_short,
+)
 from bot.lists.entries.dates import settle_widths
 from bot.lists.entries.order import ORDER_SAMPLE, entry_date_key
 from bot.lists.entries.pieces import PAPER_HOST, arxiv_ids_in, find_dates, split_authors
-from bot.lists.entries.template import SHORT_SLOT, SLOT, Induced, induce
-from bot.lists.entries.title import entry_title, short_name
+from bot.lists.entries.template import SLOT, Induced, induce
+from bot.lists.entries.title import entry_title
 from bot.lists.scan import is_paper_text, split_cells
 
 if TYPE_CHECKING:
@@ -128,10 +135,12 @@ def learn_format(section: Section) -> EntryFormat:
     if not induced:
         return EntryFormat(lines=(_bare_link(window[0]),), newest_first=newest_first, numbering=numbering,
                            gap=_gap(anchors))
-    counts = Counter(_without_short(t.signature) for _, t in induced)
-    best_index, best = max(induced, key=lambda it: (it[1].has_url, counts[_without_short(it[1].signature)],
+    counts = Counter(without_short(t.signature) for _, t in induced)
+    best_index, best = max(induced, key=lambda it: (it[1].has_url, counts[without_short(it[1].signature)],
                                                     -it[0]))
-    best_index, best = _prefer_short_name(best_index, best, induced, window)
+    best_index, best = prefer_short_name(best_index, best, induced, window)
+    best_index, best = prefer_code_link(best_index, best, induced)
+    best_index, best = optional_venue(best_index, best, induced)
     templates = [t for _, t in induced]
     samples = [d for e in window for d in find_dates(e.text)]
     best.lines = [_DATE_SLOT.sub(lambda m: f"⟦date:{settle_widths(m[1], samples)}⟧", ln) for ln in best.lines]
@@ -139,7 +148,7 @@ def learn_format(section: Section) -> EntryFormat:
                   for c, w, r in best.cells]
     return EntryFormat(
         kind=window[best_index].kind,
-        lines=tuple(_hanging(_with_url(best.lines), window[best_index].text, window)),
+        lines=tuple(_hanging(indents_like(_with_url(best.lines), window), window[best_index].text, window)),
         url_form=_majority([f for t in templates for f in t.url_forms], DEFAULT_FORMAT.url_form),
         authors=_author_style([a for t in templates for a in t.authors]),
         venue=_venue_spelling([v for t in templates for v in t.venues]),
@@ -163,23 +172,6 @@ def _bare_link(entry: Entry) -> str:
     marker = _LIST_MARKER.match(first)
     prefix = re.sub(r"\d+", "⟦number⟧", marker[0], count=1) if marker else indent + "- "
     return f"{prefix}[⟦title:link⟧](⟦url⟧)"
-
-
-def _without_short(signature: str) -> str:
-    """Signatures compared as if the short-name prefix were absent: titles without one cannot show it."""
-    return SHORT_SLOT.sub("", signature) if "⟦short:" in signature else signature
-
-
-def _prefer_short_name(index: int, best: Induced, induced: list[tuple[int, Induced]],
-                       window: Sequence[Entry]) -> tuple[int, Induced]:
-    """Among entries shaped like the best one whose titles have a short name, follow the majority."""
-    group = [(i, t) for i, t in induced if _without_short(t.signature) == _without_short(best.signature)
-             and short_name(window[i].title)]
-    with_short = [(i, t) for i, t in group if "⟦short:" in t.signature]
-    if with_short and len(with_short) * 2 >= len(group):
-        return with_short[0]
-    without = [(i, t) for i, t in group if "⟦short:" not in t.signature]
-    return without[0] if "⟦short:" in best.signature and without else (index, best)
 
 
 def anchor_entries(entries: Sequence[Entry]) -> list[Entry]:

@@ -29,6 +29,8 @@ ARXIV_URL = re.compile(
     r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?(?P<suffix>(?:\.pdf)?/?)$",
     re.IGNORECASE,
 )
+_ARXIV_DOI = re.compile(r"^(?P<prefix>https?://(?:dx\.)?doi\.org/10\.48550/arxiv\.)\d{4}\.\d{4,5}$",
+                        re.IGNORECASE)
 # Links that name an arXiv id without the usual abs/pdf path (old ftp mirrors, paper hubs).
 _EXTRA_ARXIV = re.compile(
     r"(?:arxiv\.org/ftp/arxiv/papers/\d{4}/|arxiv\.org/(?:abs|pdf|html)//+|huggingface\.co/papers/|"
@@ -45,9 +47,9 @@ PAPER_HOST = re.compile(
     re.IGNORECASE,
 )
 GENERIC_LINK_TEXT = re.compile(
-    r"^\W*(?:pdf|paper|arxiv|link|code|github|project(?: page)?|page|website|blog|slides?|video|"
-    r"dataset|data|demo|homepage|source|abs|abstract|html|url|here|repo|model|openreview|doi|"
-    r"paper list|huggingface|hf|star|stars|leaderboard)\W*$",
+    r"^\W*(?:pdf|paper|arxiv|link|(?:official )?code|github|project(?: page)?|page|website|blog|slides?|"
+    r"video|dataset|data|demo|homepage|source|abs|abstract|html|url|here|(?:github )?repo(?:sitory)?|model|"
+    r"openreview|doi|paper list|huggingface|hf|star|stars|leaderboard)\W*$",
     re.IGNORECASE,
 )
 
@@ -98,7 +100,8 @@ def arxiv_url_form(url: str) -> str | None:
     """`https://arxiv.org/pdf/2308.07902.pdf` -> `https://arxiv.org/pdf/{id}.pdf`; `{v}` marks a version."""
     match = ARXIV_URL.match(url)
     if not match:
-        return None
+        doi = _ARXIV_DOI.match(url)  # `https://doi.org/10.48550/arXiv.2311.08894`: arXiv's own DOI
+        return f"{doi['prefix']}{{id}}" if doi else None
     return match["prefix"] + "{id}" + ("{v}" if match["version"] else "") + match["suffix"]
 
 

@@ -26,9 +26,12 @@ _EMPTY_EMPHASIS = re.compile(r"(\*\*|__|~~)[\s\x00]*\1")  # what is left of `**â
 _URL_IN_LINK = re.compile(r"\]\(\s*[^)\s]*\s*\)")
 _HREF = re.compile(r"href=\"[^\"]*\"")
 _BARE_URL = re.compile(r"https?://\S+")
+# `[code](url)`, `[[code](url)]`, `[[Code]](url)`, `[\\[official code\\]](url)` (escaped brackets in
+# the link text)
 _SIDE_LINK = re.compile(
-    r"[ ,;|]*\[?\[(?:code|github|project(?: page)?|website|page|homepage|demo|data|dataset|source|"
-    r"paper list|blog|slides?|video|model|huggingface|hf|star|leaderboard)\]\(U\)\]?"
+    r"[ ,;|]*\[?\[(?:\\\[)?(?:(?:official )?code|github(?: repo)?|project(?: page)?|website|page|homepage|"
+    r"demo|data|dataset|source|paper list|blog|slides?|video|model|huggingface|hf|star|leaderboard)\d?"
+    r"(?:\\\])?\]\]?\(U\)\]?"
     r"|[ ,;|]*\[?<a href=\"U\">(?:code|github|project|website|demo|data|dataset|blog)</a>\]?",
     re.IGNORECASE,
 )

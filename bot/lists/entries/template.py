@@ -18,11 +18,11 @@ from bot.lists.entries.pieces import (
     VENUE_WORD,
     arxiv_url_form,
     badge_label,
-    find_dates,
     looks_like_authors,
     plain_text,
     short_date,
 )
+from bot.lists.entries.spans import run_spans
 from bot.lists.entries.title import clean_title, short_name
 from bot.lists.entries.tokens import assemble, residue_tokens
 from bot.lists.scan import split_cells
@@ -30,11 +30,23 @@ from bot.lists.scan import split_cells
 SLOT = re.compile(r"⟦(\w+)(?::([^⟧]*))?⟧")
 # The short-name slot with what only serves it: the `: ` after a prefix, or the whole badge that shows it.
 SHORT_BADGE = re.compile(r"[ \t]*!\[[^\]]*\]\([^)\s]*⟦short:badge⟧[^)\s]*\)")
-SHORT_SLOT = re.compile(SHORT_BADGE.pattern + r"|⟦short:[^⟧]*⟧[:\s]*")
+SHORT_SLOT = re.compile(SHORT_BADGE.pattern + r"|(?:\*{1,3}|_{1,3})?⟦short:[^⟧]*⟧(?:\*{1,3}|_{1,3})?[:\s]*")
 _MARKER = re.compile(
     r"^(?P<indent>\s*)(?:(?P<number>\d{1,9})(?P<delim>[.)])|(?P<bullet>[-*+]))(?P<space>\s+|$)"
 )
-_ITALIC = re.compile(r"(?<![*\w])([*_])(?![*\s])([^*_]+?)(?<!\s)\1(?![*\w])")
+# A tag in brackets before the title, in words (no date, no year): `[**Verilog**] `, `[Survey] `.
+_TAG = re.compile(r"^\[(?P<em>\*{0,3})(?P<words>[^\W\d_][^\[\]\d*_]{0,39}?)(?P=em)\](?P<space>[ \t]+)(?=\S)")
+_CODE_HOST = re.compile(r"^https?://(?:www\.)?(?:github\.com|gitlab\.com)/[^/\s]+/[^/\s]+",
+                        re.IGNORECASE)
+_CODE_LABEL = re.compile(
+    r"^\W*(?:official\s+)?(?:source\s+)?(?:code|github|repo|repository|github repo)\d?\W*$", re.IGNORECASE)
+# A link to the paper's code (`⟦codelink:[code]⟧`, its label kept), with the brackets around it and the
+# separator before it: written only when the paper names its code.
+CODE_LINK = re.compile(
+    r"[ \t]*[,;|]?[ \t]*(?:\[⟦codelink:(?P<wrapped>[^⟧]*)⟧\]|⟦codelink:(?P<bare>[^⟧]*)⟧)")
+# A title written as its emphasised name and the rest (`***⟦head:text⟧:*** ⟦tail:text⟧`), as one title slot.
+HEAD_SLOTS = re.compile(
+    r"(?P<em>\*{1,3}|_{1,3})⟦head:(?P<context>[\w-]+)⟧(?::(?P=em)|(?P=em):)[ \t]+⟦tail:[\w-]+⟧")
 _COLUMN_ROLES = (
     ("date", re.compile(r"date|time|year|month|published", re.IGNORECASE)),
     ("authors", re.compile(r"author", re.IGNORECASE)),
@@ -73,7 +85,7 @@ class Induced:
 
     @property
     def has_title(self) -> bool:
-        return "⟦title:" in self.signature
+        return "⟦title:" in self.signature or "⟦tail:" in self.signature
 
 
 def column_role(name: str) -> str:
@@ -103,8 +115,14 @@ def _induce_lines(lines: list[str], title: str, kind: str) -> Induced:
         if not line.strip():
             induced.lines.append(line)
             continue
-        body, had_words = _template_text(rest, title if "⟦title:" not in induced.signature else "",
-                                         "text", induced, whole_line_authors=index > 0)
+        tag = _TAG.match(rest) if index == 0 and not induced.has_title else None
+        if tag and (title in tag[0] or VENUE_WORD.fullmatch(tag["words"])):
+            tag = None
+        body, had_words = _template_text(rest[tag.end():] if tag else rest,
+                                         title if not induced.has_title else "", "text", induced,
+                                         whole_line_authors=index > 0)
+        if tag:  # `[**Verilog**] "Title"`: a tag every sibling wears, which only the maintainer can give
+            body = f"[{tag['em']}⟦unknown⟧{tag['em']}]{tag['space']}{body}"
         if not SLOT.search(body) and had_words and index > 0:
             body = "⟦unknown⟧"
         induced.lines.append((prefix + body).rstrip() + _hard_break(line, body))
@@ -115,7 +133,7 @@ def _induce_details(lines: list[str], title: str) -> Induced:
     induced = Induced([], short=short_name(title))
     summary_end = next((i for i, ln in enumerate(lines) if re.search(r"</summary\s*>", ln, re.I)), 0)
     for line in lines[: summary_end + 1]:
-        body, _ = _template_text(line, title if "⟦title:" not in induced.signature else "", "html", induced)
+        body, _ = _template_text(line, title if not induced.has_title else "", "html", induced)
         induced.lines.append(body)
     body_lines = lines[summary_end + 1 : -1] if len(lines) > summary_end + 1 else []
     content = [i for i, ln in enumerate(body_lines) if ln.strip()]
@@ -240,10 +258,15 @@ def _piece_tokens(match: re.Match[str], title: str, context: str, tokens: list[t
         if title and _contains_title(label, title):
             label_template, _ = _template_text(label, title, inner_ctx, Induced([]))
             title = ""
-        elif (form or PAPER_HOST.search(url)) and GENERIC_LINK_TEXT.match(plain_text(label) or label):
-            label_template = label  # `[paper]`, `[arXiv]`: a label any paper's link wears
+        elif (form or PAPER_HOST.search(url) or not url) \
+                and GENERIC_LINK_TEXT.match(plain_text(label) or label):
+            label_template = label  # `[paper]`, `[arXiv]`: a label any paper's link wears, `[paper]()` too
         elif form and title and not plain_text(label).strip(" .:"):
             label_template = label  # an arXiv link shown as a badge or an emoji
+        elif context != "cell" and _CODE_HOST.search(url) and _CODE_LABEL.match(plain_text(label) or label) \
+                and "⟧" not in label:  # `[code](github...)`: the paper's own code, when it has one
+            tokens.append(("slot", f"⟦codelink:{label}⟧"))  # (a table's code column has its own rule)
+            return title
         else:
             # Text that is not generic names this paper or another one (a neighbour's title under
             # a group label): written for a new paper it would relink someone else's title.
@@ -287,28 +310,8 @@ def _contains_title(label: str, title: str) -> bool:
 def _text_tokens(text: str, title: str, context: str, tokens: list[tuple[str, str]],
                  induced: Induced) -> str:
     """Tokens of a run of text between links: title, dates, venue, authors, literals, residue."""
-    spans: list[tuple[int, int, str]] = []
-    if title and (at := text.find(title)) >= 0:
-        spans.append((at, at + len(title), f"⟦title:{context}⟧"))
-        short = short_name(title)
-        before = re.match(r"^\s*([^\s:*\"“]+(?:\s[^\s:*\"“]+){0,3}):\s", text[:at])
-        if short and before and before[1].lower() == short.lower():
-            spans.append((before.start(1), before.end(1), f"⟦short:{context}⟧"))
-        title = ""
-    for italic in _ITALIC.finditer(text):
-        inner = italic[2]
-        if looks_like_authors(inner) and not _overlaps(spans, italic.start(2), italic.end(2)):
-            induced.authors.append(inner)
-            spans.append((italic.start(2), italic.end(2), f"⟦authors:{context}⟧"))
-    for date in find_dates(text):
-        if _overlaps(spans, date.start, date.end):
-            continue
-        spans.append((date.start, date.end, f"⟦date:{date.fmt}⟧"))
-        before = text[: date.start]
-        venue = re.search(r"(?:^|[\s(*])(" + VENUE_WORD.pattern + r")[\s,]*$", before, re.IGNORECASE)
-        if venue and not _overlaps(spans, venue.start(1), venue.end(1)):
-            induced.venues.append(venue[1])
-            spans.append((venue.start(1), venue.end(1), f"⟦venue:{context}⟧"))
+    spans, title = run_spans(text, title, context, induced.authors, induced.venues,
+                             authors_seen=any("⟦authors:" in value for _, value in tokens))
     position = 0
     for start, end, slot in sorted(spans):
         residue_tokens(text[position:start], tokens)
@@ -316,7 +319,3 @@ def _text_tokens(text: str, title: str, context: str, tokens: list[tuple[str, st
         position = end
     residue_tokens(text[position:], tokens)
     return title
-
-
-def _overlaps(spans: list[tuple[int, int, str]], start: int, end: int) -> bool:
-    return any(start < e and s < end for s, e, _ in spans)

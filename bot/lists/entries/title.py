@@ -13,6 +13,8 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _DATE_ONLY = re.compile(r"^\W*(?:\d{2,4}[./-]\d{1,2}(?:[./-]\d{1,2})?|(?:19|20)\d{2})\W*$")
 _MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{8,})[\"”]")
+_VENUE_TAIL = re.compile(r",\s+in\s+[^,]{1,40}?\s+(?:19|20)\d{2}[a-z]?$")
+_LEADING_TAG = re.compile(r"^\[[^\[\]]{1,30}\][ \t]+(?=[*_])")
 _STRONG_TITLE_COLUMN = re.compile(r"title|paper|article", re.IGNORECASE)
 _TITLE_COLUMN = re.compile(r"title|paper|name|article", re.IGNORECASE)
 # Acronyms that name a field or a kind of model, not one paper's dataset or method.
@@ -75,17 +77,17 @@ def entry_title(text: str, kind: str, columns: tuple[str, ...] = ()) -> str:
         body = body[2:].lstrip()
     elif body[:1].isdigit():
         body = _MARKER.sub("", body, count=1)
-    named = _NAME_THEN_TITLE.match(body)
+    named = _NAME_THEN_TITLE.match(_LEADING_TAG.sub("", body, count=1))  # also after a `[ICCV 2021] ` tag
     if named:  # `***MikuDance:*** Animating Character Art`: the name is the title's head
         rest = clean_title(plain_text(PIECE_PATTERN.sub(_without_generic_link, named["rest"])))
         return f"{clean_title(plain_text(named['name']))}: {rest}" if rest else clean_title(named["name"])
     fast = _fast_title(body)
     if fast:
-        return fast
+        return _quoted_after_label(body, fast)
     for match in _BOLD.finditer(body):
         candidate = clean_title(plain_text(match[1] or match[2]))
         if _usable(candidate):
-            return candidate
+            return _quoted_after_label(body, candidate)
     for match in PIECE_PATTERN.finditer(body):
         if match["link"] or match["html_link"]:
             candidate = clean_title(plain_text(match[0]))
@@ -94,8 +96,19 @@ def entry_title(text: str, kind: str, columns: tuple[str, ...] = ()) -> str:
     quoted = _QUOTED.search(body)
     if quoted:
         return clean_title(quoted[1])
-    # `Title [[Paper]](url) [[Code]](url)`: the words before the links, not "[Paper] [Code]"
-    return clean_title(plain_text(PIECE_PATTERN.sub(_without_generic_link, body)))
+    # `Title [[Paper]](url) [[Code]](url)`: the words before the links, not "[Paper] [Code]"; without
+    # the venue and year that follow it (`Title, in *ICLR* 2023. [\[paper\]](url)`)
+    return _VENUE_TAIL.sub("", clean_title(plain_text(PIECE_PATTERN.sub(_without_generic_link, body))))
+
+
+def _quoted_after_label(body: str, bold: str) -> str:
+    """`**BLOOM**: "BLOOM: A 176B-Parameter..."`, `[**Verilog**] "RTLFixer: ..."`: a bold name or tag of
+    a few words before a longer quoted title is a label, and the quoted text the title."""
+    words = len(bold.split())
+    if words > 3 or ('"' not in body and "“" not in body):
+        return bold
+    quoted = _QUOTED.search(body)
+    return clean_title(quoted[1]) if quoted and len(quoted[1].split()) > words else bold
 
 
 def _without_generic_link(match: re.Match[str]) -> str:

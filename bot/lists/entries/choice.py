@@ -1,0 +1,93 @@
+"""Choosing, among the templates of a section's nearest entries, the one new entries follow: entries
+compared as if the parts some papers lack were absent (a short name, a name set apart, a code link),
+then the way most of them show those parts. Pure."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.lists.entries.template import CODE_LINK, HEAD_SLOTS, SHORT_SLOT, Induced
+from bot.lists.entries.title import short_name
+
+if TYPE_CHECKING:
+    from bot.lists.model import Entry
+
+_LEADING_TAB = re.compile(r"(?m)^[ \t]+")
+# `[ACL 2025]` beside the date: a venue some entries show and others leave out (never `[arXiv 2025]`)
+_VENUE_PIECE = re.compile(r"[ \t]*\[⟦venue:text⟧ ⟦date:YYYY⟧\]")
+OPTIONAL_VENUE = "⟦venue:optional⟧"
+OPTIONAL_VENUE_PIECE = re.compile(r"[ \t]*\[⟦venue:optional⟧ ⟦date:YYYY⟧\]")
+
+
+def without_short(signature: str) -> str:
+    """Signatures compared as if the short-name prefix and the code link were absent: titles without a
+    name cannot show one, papers without code have no code link."""
+    if "⟦codelink:" in signature:
+        signature = CODE_LINK.sub("", signature)
+    if "[⟦venue:text⟧ ⟦date:YYYY⟧]" in signature:
+        signature = _VENUE_PIECE.sub("", signature)
+    if "⟦head:" in signature:
+        signature = HEAD_SLOTS.sub(r"⟦title:\g<context>⟧", signature)
+    return SHORT_SLOT.sub("", signature) if "⟦short:" in signature else signature
+
+
+def indents_like(lines: list[str], window: Sequence[Entry]) -> list[str]:
+    """Continuation lines indented the way most of the section's entries write that depth: a tab or
+    four spaces, which render alike (sections that mix them follow the majority, not one neighbour)."""
+    seen: Counter[str] = Counter(m[0] for e in window for ln in e.text.split("\n")[1:]
+                                 if ln.strip() and (m := _LEADING_TAB.match(ln)))
+    out = [lines[0]]
+    for line in lines[1:]:
+        lead = _LEADING_TAB.match(line)
+        if lead and line.strip():
+            same = [(n, w) for w, n in seen.items() if w.expandtabs(4) == lead[0].expandtabs(4)]
+            line = max(same)[1] + line[lead.end():] if same else line
+        out.append(line)
+    return out
+
+
+def prefer_code_link(index: int, best: Induced, induced: list[tuple[int, Induced]]) -> tuple[int, Induced]:
+    """An entry shaped like the best one that also links its code, so that a paper with code shows it
+    where its siblings do (a paper without code drops the link)."""
+    if "⟦codelink:" in best.signature:
+        return index, best
+    same = without_short(best.signature)
+    return next(((i, t) for i, t in induced if "⟦codelink:" in t.signature
+                 and without_short(t.signature) == same and _names(t.signature) == _names(best.signature)),
+                (index, best))
+
+
+def prefer_short_name(index: int, best: Induced, induced: list[tuple[int, Induced]],
+                       window: Sequence[Entry]) -> tuple[int, Induced]:
+    """Among entries shaped like the best one whose titles have a short name, follow the majority."""
+    group = [(i, t) for i, t in induced if without_short(t.signature) == without_short(best.signature)
+             and short_name(window[i].title)]
+    with_short = [(i, t) for i, t in group if _names(t.signature)]
+    if with_short and len(with_short) * 2 >= len(group):
+        way = Counter(_names(t.signature) for _, t in with_short).most_common(1)[0][0]
+        return next(it for it in with_short if _names(it[1].signature) == way)
+    without = [(i, t) for i, t in group if not _names(t.signature)]
+    return without[0] if _names(best.signature) and without else (index, best)
+
+
+def _names(signature: str) -> str:
+    """How the template sets the paper's name apart: a `⟦short:` prefix, an emphasised `⟦head:`, or ""."""
+    return "⟦short:" if "⟦short:" in signature else "⟦head:" if "⟦head:" in signature else ""
+
+
+def optional_venue(index: int, best: Induced, induced: list[tuple[int, Induced]]) -> tuple[int, Induced]:
+    """Where entries shaped alike show `[Venue Year]` only when published (none writes arXiv there),
+    the template that shows it, the piece marked optional: written for a paper with a venue, left out
+    for one without."""
+    same = without_short(best.signature)
+    group = [(i, t) for i, t in induced if without_short(t.signature) == same]
+    shown = [(i, t) for i, t in group if _VENUE_PIECE.search(t.signature)]
+    if not shown or len(shown) == len(group) or any(v.lower() == "arxiv" for _, t in shown for v in t.venues):
+        return index, best
+    index, best = (index, best) if _VENUE_PIECE.search(best.signature) else shown[0]
+    piece = f"[{OPTIONAL_VENUE} ⟦date:YYYY⟧]"
+    best.lines = [ln.replace("[⟦venue:text⟧ ⟦date:YYYY⟧]", piece) for ln in best.lines]
+    return index, best

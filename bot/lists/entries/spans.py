@@ -1,0 +1,110 @@
+"""Where the paper's fields sit in a run of an entry's text between links: the title (or its name and
+the rest, emphasised apart), a short name before it, author lists (in emphasis or plain), dates and
+the venue written before a year or after the authors. Spans are (start, end, slot). Pure."""
+
+from __future__ import annotations
+
+import re
+
+from bot.lists.entries.pieces import VENUE_WORD, find_dates, looks_like_authors
+from bot.lists.entries.title import short_name
+
+Span = tuple[int, int, str]
+_ITALIC = re.compile(r"(?<![*\w])([*_])(?![*\s])([^*_]+?)(?<!\s)\1(?![*\w])")
+# `PIQA: "..."`, `**BLOOM**: "..."`: a short name before the title
+_SHORT_BEFORE = re.compile(r"^\s*(\*{1,3}|_{1,3})?([^\s:*_\"“]+(?:\s[^\s:*_\"“]+){0,3})\1?:\s")
+# `arXiv 2023`, `(ICLR 2024)`, `[ICCV 2021]`, `in *IJCAI* 2023`: a venue just before a year, with its
+# emphasis and the "in" before it (kept: the words a section writes around every venue).
+_VENUE_BEFORE_DATE = re.compile(
+    r"(?:^|[\s(\[*_])(?:(?P<lead>in|at) (?P<em>\*{1,2}|_{1,2})?)?(?P<name>"
+    + VENUE_WORD.pattern.replace("?P<", "?P<v_") + r")(?P<close>(?P=em))?[\s,]*$", re.IGNORECASE)
+_VENUE_AFTER_AUTHORS = re.compile(
+    r"(?<=[.,])\s+(?P<name>" + VENUE_WORD.pattern.replace("?P<", "?P<a_") + r")\.?$", re.IGNORECASE)
+_AFFILIATION = re.compile(r"\s*\([^()]*\)")
+_ET_AL_END = re.compile(r"\bet\.?\s+al\.$")
+_AUTHOR_RUN = re.compile(r"[\s,;:–—-]*(?P<names>[^\W\d_][^()\[\]*_|<>\d]*?)[\s(\[,;]*$")
+
+
+def run_spans(text: str, title: str, context: str, authors: list[str], venues: list[str],
+              *, authors_seen: bool) -> tuple[list[Span], str]:
+    """The spans of `text`, and the title still to find ("" once found). Authors and venues seen are
+    appended to `authors` and `venues` (for learning the section's styles)."""
+    spans: list[Span] = []
+    if title and (at := text.find(title)) >= 0:
+        spans.append((at, at + len(title), f"⟦title:{context}⟧"))
+        short = short_name(title)
+        before = _SHORT_BEFORE.match(text[:at])
+        if short and before and before[2].lower() == short.lower():
+            spans.append((before.start(2), before.end(2), f"⟦short:{context}⟧"))
+        title = ""
+    elif title and (split := _split_title(text, title)):
+        spans += [(split.start("head"), split.end("head"), f"⟦head:{context}⟧"),
+                  (split.start("tail"), split.end("tail"), f"⟦tail:{context}⟧")]
+        title = ""
+    for italic in _ITALIC.finditer(text):
+        if not _overlaps(spans, italic.start(2), italic.end(2)):
+            _italic_authors(italic, context, spans, authors, venues)
+    for date in find_dates(text):
+        if not _overlaps(spans, date.start, date.end):
+            spans.append((date.start, date.end, f"⟦date:{date.fmt}⟧"))
+            _venue_before(text, date.start, context, spans, venues)
+    if not title and not authors_seen and not any("⟦authors:" in slot for *_, slot in spans):
+        _plain_authors(text, spans, context, authors)
+    return spans, title
+
+
+def _venue_before(text: str, at: int, context: str, spans: list[Span], venues: list[str]) -> None:
+    venue = _VENUE_BEFORE_DATE.search(text[:at])
+    if venue and not _overlaps(spans, venue.start("name"), venue.end("name")):
+        venues.append(venue["name"])
+        start = venue.start("lead") if venue["lead"] else venue.start("name")
+        lead = f"{venue['lead']} {venue['em'] or ''}" if venue["lead"] else ""
+        close = venue["close"] or ""
+        spans.append((start, venue.end("name") + len(close), f"{lead}⟦venue:{context}⟧{close}"))
+
+
+def _split_title(text: str, title: str) -> re.Match[str] | None:
+    """`***MikuDance:*** Animating Character Art`: a title whose name (the head before its colon) is
+    emphasised apart from the rest; the match has groups `head` and `tail`."""
+    head, colon, tail = title.partition(":")
+    if not colon or not head.strip() or not tail.strip() or len(head.split()) > 3:
+        return None
+    return re.search(r"(?P<em>\*{1,3}|_{1,3})(?P<head>" + re.escape(head.strip()) + r")(?::(?P=em)|(?P=em):)"
+                     r"[ \t]+(?P<tail>" + re.escape(tail.strip()) + ")", text)
+
+
+def _italic_authors(italic: re.Match[str], context: str, spans: list[Span], authors: list[str],
+                    venues: list[str]) -> None:
+    """`*Ann Lee, Bo Wu*`, `*Ann Lee, Bo Wu.*` (the period kept as written), `*Ann Lee et al. arXiv.*`
+    (authors, then the venue inside the same emphasis)."""
+    inner, start = italic[2], italic.start(2)
+    venue = _VENUE_AFTER_AUTHORS.search(inner)
+    names = inner[: venue.start()] if venue else inner
+    if not looks_like_authors(_AFFILIATION.sub("", names)):  # `*Ann Lee (MIT) et al.*`: names all the same
+        return
+    end = start + len(names)
+    if names.endswith(".") and not _ET_AL_END.search(names):
+        end -= 1  # `*Ann Lee, Bo Wu.*`: the period is the section's, not part of the names
+    authors.append(names[: end - start])
+    spans.append((start, end, f"⟦authors:{context}⟧"))
+    if venue:
+        venues.append(venue["name"])
+        spans.append((start + venue.start("name"), start + venue.end("name"), f"⟦venue:{context}⟧"))
+
+
+def _plain_authors(text: str, spans: list[Span], context: str, authors: list[str]) -> None:
+    """Names written as plain text after the title (`[Title](url) Ann Lee, Bo Wu (2025)`): the first run
+    between the pieces already found that reads as an author list (with a comma or "et al.")."""
+    bounds = [0, *sorted(p for s, e, _ in spans for p in (s, e)), len(text)]
+    for start, end in zip(bounds[::2], bounds[1::2], strict=False):
+        run = _AUTHOR_RUN.match(text, start, end)
+        names = run["names"] if run else ""
+        if run and names and ("," in names or "et al" in names) and looks_like_authors(names):
+            authors.append(names.rstrip("."))
+            stop = run.end("names") - (names.endswith(".") and not _ET_AL_END.search(names))
+            spans.append((run.start("names"), stop, f"⟦authors:{context}⟧"))
+            return
+
+
+def _overlaps(spans: list[Span], start: int, end: int) -> bool:
+    return any(start < e and s < end for s, e, _ in spans)
