@@ -142,15 +142,16 @@ def load_case(data: Path, name: str) -> ListCase:
     return ListCase(files, full, truth, titles, authors, ids, groups)
 
 
-def entry_venue(case: ListCase, arxiv_id: str) -> str:
+def entry_venue(case: ListCase, arxiv_id: str, entries: dict[str, list[str]]) -> str:
     """The venue a paper's own entry shows ("CVPR 2024", "ICLR'24"), else the venue its true
     group heading names, with the year of its group when the entry gives none ("" when neither
-    names a venue other than arXiv): what arXiv's comment would say, were it to say it."""
+    names a venue other than arXiv): what arXiv's comment would say, were it to say it.
+    `entries`: each paper's entry texts in the full list."""
     paths = sorted(case.truth[arxiv_id])
     spans = [span for h in (paths[0] if paths else ()) if h in case.groups
              and (span := year_span(h)) is not None and span.first == span.last]
     group_year = f" {spans[-1].first}" if spans else ""
-    texts = [e.text for s in case.full.sections for e in s.entries if e.paper_id == arxiv_id]
+    texts = [*entries.get(arxiv_id, ())]
     texts += [h for h in (paths[0] if paths else ()) if h in case.groups]
     for text in texts:
         text = _URL.sub(" ", text)
@@ -168,6 +169,10 @@ def evaluate_list(data: Path, name: str, folds: int, errors: bool, venues: bool 
     titles, authors, ids = case.titles, case.authors, case.ids
     top1 = top3 = path1 = grouped = grouped_right = confident = confident_right = gone = 0
     path1_v = grouped_right_v = named = 0
+    entries: dict[str, list[str]] = defaultdict(list)
+    for section in case.full.sections if venues else ():
+        for entry in section.entries:
+            entries[entry.paper_id].append(entry.text)
     build_seconds: list[float] = []
     classify_seconds = 0.0
     for hidden, rest in case.folds(folds):
@@ -189,7 +194,7 @@ def evaluate_list(data: Path, name: str, folds: int, errors: bool, venues: bool 
             top3 += any(topic_key(p, case.groups) in wanted for p in paths[:3])
             path1 += paths[0] in case.truth[arxiv_id]
             placed_v = paths[0]
-            if venues and (venue := entry_venue(case, arxiv_id)):
+            if venues and (venue := entry_venue(case, arxiv_id, entries)):
                 named += 1
                 with_venue = choose_section(rest, titles[arxiv_id], published=arxiv_id_date(arxiv_id),
                                             venue=venue, authors=authors.get(arxiv_id, ()))

@@ -158,3 +158,13 @@ def test_the_reply_says_which_venue_placed_the_paper():
                          sections=[s.path for s in doc.paper_sections()])
     added = OUTCOME_TEXT["added"].format(section="Year 2024 › CVPR")
     assert added + PLACED_BY.format(reason="accepted at CVPR 2024") in reply
+
+
+def test_add_to_a_named_topic_takes_the_group_of_the_venue():
+    doc = parse_list(NESTED)
+    paper = Paper("2212.01234", 1, TITLE, ("A. Author",), "", date(2022, 12, 1), date(2022, 12, 1),
+                  journal_ref="CVPR 2023, pp. 1-10")
+    request = AddRequest("2212.01234 to Awesome Video", parse_ref("2212.01234"), section="Awesome Video")
+    _, [outcome] = plan_additions(doc, [request], {request.ref: paper}, [], config=Config(),
+                                  requested_by="maint", issue=1)
+    assert outcome.kind == "added" and outcome.section.path[-2:] == ("Year 2023", "CVPR")
