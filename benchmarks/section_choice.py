@@ -1,7 +1,7 @@
 """Section choice on real lists, leave-lists-out: hide folds of entries, classify them from the rest.
 
     .venv/bin/python benchmarks/section_choice.py [--data ../shared/data/lists] [--folds 5]
-        [--only NAME] [--errors]
+        [--only NAME] [--errors] [--venue-from-entry]
 
 For each list: parse the README with `bot.lists.document`, split its arXiv papers into folds; for each
 fold remove every entry block of those papers from the README text, parse what is left, and ask
@@ -19,6 +19,14 @@ year or venue-and-year headings is a true one's); the year group follows from th
 (`year`: on lists with year groups, the share of right topics placed in the right group; `path`:
 top-1 on whole paths).
 
+Lists grouped by venue and year (`CVPR 2024`, `Year 2024 › CVPR`) file a paper by its venue,
+which the bot reads from arXiv's journal_ref and comment; the jsonl records carry no venue. With
+`--venue-from-entry`, each hidden paper is also given the venue its own entry shows ("CVPR 2024")
+or, failing that, the venue its true group heading names, as arXiv's comment would
+("Accepted at CVPR 2024"), and `path+v` / `year+v` print the same figures with that venue
+(`venue%`: the share of papers given one). That is an upper bound: it assumes arXiv names the
+venue of every paper whose entry or group does.
+
 Every design choice of the section model was tuned on the TUNING lists only; the other lists are
 held out, and the macro averages are printed for each group apart.
 Two lists keep their papers in extra files; they are read as the bot reads them (`read_files`):
@@ -31,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import time
 from collections import defaultdict
@@ -45,11 +54,14 @@ from bot.cli.local_files import LocalTree, read_local_files  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.curation.authors import authors_in_entry  # noqa: E402
 from bot.curation.groups import group_headings, topic_key  # noqa: E402
+from bot.curation.headings import year_span  # noqa: E402
 from bot.curation.match import normalise_heading  # noqa: E402
 from bot.curation.sections import arxiv_id_date, choose_section  # noqa: E402
 from bot.lists.document import ListDocument  # noqa: E402
 from bot.lists.listset import ListSet  # noqa: E402
+from bot.papers.venues import VENUE_WORD, venue_key, venue_year  # noqa: E402
 
+_URL = re.compile(r"https?://[^\s)\]>\"']*")
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "lists"
 # The lists earlier sessions tuned the section model on; every later choice was tuned on them
 # too. The other twelve (added to ../shared later) are held out.
@@ -130,10 +142,37 @@ def load_case(data: Path, name: str) -> ListCase:
     return ListCase(files, full, truth, titles, authors, ids, groups)
 
 
-def evaluate_list(data: Path, name: str, folds: int, errors: bool) -> dict[str, float]:
+def entry_venue(case: ListCase, arxiv_id: str, entries: dict[str, list[str]]) -> str:
+    """The venue a paper's own entry shows ("CVPR 2024", "ICLR'24"), else the venue its true
+    group heading names, with the year of its group when the entry gives none ("" when neither
+    names a venue other than arXiv): what arXiv's comment would say, were it to say it.
+    `entries`: each paper's entry texts in the full list."""
+    paths = sorted(case.truth[arxiv_id])
+    spans = [span for h in (paths[0] if paths else ()) if h in case.groups
+             and (span := year_span(h)) is not None and span.first == span.last]
+    group_year = f" {spans[-1].first}" if spans else ""
+    texts = [*entries.get(arxiv_id, ())]
+    texts += [h for h in (paths[0] if paths else ()) if h in case.groups]
+    for text in texts:
+        text = _URL.sub(" ", text)
+        for match in VENUE_WORD.finditer(text):
+            if venue_key(match[0]) in ("", "arxiv"):
+                continue
+            year = venue_year(text[match.start():match.end() + 8])
+            return f"{match['venue']} {year}" if year else match["venue"] + group_year
+    return ""
+
+
+def evaluate_list(data: Path, name: str, folds: int, errors: bool, venues: bool = False
+                  ) -> dict[str, float]:
     case = load_case(data, name)
     titles, authors, ids = case.titles, case.authors, case.ids
     top1 = top3 = path1 = grouped = grouped_right = confident = confident_right = gone = 0
+    path1_v = grouped_right_v = named = 0
+    entries: dict[str, list[str]] = defaultdict(list)
+    for section in case.full.sections if venues else ():
+        for entry in section.entries:
+            entries[entry.paper_id].append(entry.text)
     build_seconds: list[float] = []
     classify_seconds = 0.0
     for hidden, rest in case.folds(folds):
@@ -154,9 +193,17 @@ def evaluate_list(data: Path, name: str, folds: int, errors: bool) -> dict[str, 
             top1 += right
             top3 += any(topic_key(p, case.groups) in wanted for p in paths[:3])
             path1 += paths[0] in case.truth[arxiv_id]
+            placed_v = paths[0]
+            if venues and (venue := entry_venue(case, arxiv_id, entries)):
+                named += 1
+                with_venue = choose_section(rest, titles[arxiv_id], published=arxiv_id_date(arxiv_id),
+                                            venue=venue, authors=authors.get(arxiv_id, ()))
+                placed_v = with_venue.section.path if with_venue else placed_v
+            path1_v += placed_v in case.truth[arxiv_id]
             if right and any(h in case.groups for p in case.truth[arxiv_id] for h in p):
                 grouped += 1
                 grouped_right += paths[0] in case.truth[arxiv_id]
+                grouped_right_v += placed_v in case.truth[arxiv_id]
             confident += choice.confident
             confident_right += choice.confident and right
             if errors and not right:
@@ -172,6 +219,8 @@ def evaluate_list(data: Path, name: str, folds: int, errors: bool) -> dict[str, 
         "lost": sum(1 for i in ids if not case.truth[i]), "gone": gone,
         "top1": top1 / n, "top3": top3 / n, "path1": path1 / n,
         "year": grouped_right / grouped if grouped else None,
+        **({"path1_v": path1_v / n, "year_v": grouped_right_v / grouped if grouped else None,
+            "venue_share": named / n} if venues else {}),
         "confident": confident / n, "confident_acc": confident_right / confident if confident else 0.0,
         "build_s": max(build_seconds), "ms_per_paper": 1000 * classify_seconds / n,
     }
@@ -180,13 +229,18 @@ def evaluate_list(data: Path, name: str, folds: int, errors: bool) -> dict[str, 
 HEADER = (f"{'list':44s} {'papers':>6s} {'lost':>5s} {'gone':>5s} {'topics':>6s} {'top-1':>6s} "
           f"{'top-3':>6s} {'path':>6s} {'year':>6s} {'conf%':>6s} {'conf-acc':>8s} {'build s':>7s} "
           f"{'ms/paper':>8s}")
+VENUE_HEADER = f" {'venue%':>6s} {'path+v':>6s} {'year+v':>6s}"
 
 
 def row(name: str, r: dict[str, float]) -> str:
     year = f"{r['year']:6.3f}" if r["year"] is not None else f"{'-':>6s}"
-    return (f"{name:44s} {r['n']:6d} {r['lost']:5d} {r['gone']:5d} {r['topics']:6d} {r['top1']:6.3f} "
+    line = (f"{name:44s} {r['n']:6d} {r['lost']:5d} {r['gone']:5d} {r['topics']:6d} {r['top1']:6.3f} "
             f"{r['top3']:6.3f} {r['path1']:6.3f} {year} {100 * r['confident']:6.1f} "
             f"{r['confident_acc']:8.3f} {r['build_s']:7.2f} {r['ms_per_paper']:8.2f}")
+    if "path1_v" in r:
+        year_v = f"{r['year_v']:6.3f}" if r["year_v"] is not None else f"{'-':>6s}"
+        line += f" {100 * r['venue_share']:6.1f} {r['path1_v']:6.3f} {year_v}"
+    return line
 
 
 def macro_row(label: str, results: list[dict[str, float]]) -> str:
@@ -195,8 +249,11 @@ def macro_row(label: str, results: list[dict[str, float]]) -> str:
     count = len(results)
     means = [sum(r[k] for r in results) / count
              for k in ("top1", "top3", "path1", "top1_located", "top3_located")]
-    return (f"{label:44s} {'':6s} {'':5s} {'':5s} {'':6s} {means[0]:6.3f} {means[1]:6.3f} "
+    line = (f"{label:44s} {'':6s} {'':5s} {'':5s} {'':6s} {means[0]:6.3f} {means[1]:6.3f} "
             f"{means[2]:6.3f}   (papers the reader places: {means[3]:.3f} / {means[4]:.3f})")
+    if all("path1_v" in r for r in results):
+        line += f"; path+v {sum(r['path1_v'] for r in results) / count:.3f}"
+    return line
 
 
 def main() -> int:
@@ -205,6 +262,9 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--only", help="run the lists whose name contains this")
     parser.add_argument("--errors", action="store_true", help="print every wrong top-1 choice")
+    parser.add_argument("--venue-from-entry", action="store_true",
+                        help="also give each hidden paper the venue its entry or group heading names "
+                             "(an upper bound: assumes arXiv names it) and print path+v / year+v")
     parser.add_argument("--group", choices=("tuning", "held-out"),
                         help="run one group only (choose on tuning, then report held-out)")
     args = parser.parse_args()
@@ -214,9 +274,9 @@ def main() -> int:
                            ("held-out", [n for n in names if n not in TUNING])):
         if not members or (args.group and args.group != group):
             continue
-        print(f"{group} lists\n{HEADER}")
+        print(f"{group} lists\n{HEADER}{VENUE_HEADER if args.venue_from_entry else ''}")
         for name in members:
-            results[name] = evaluate_list(args.data, name, args.folds, args.errors)
+            results[name] = evaluate_list(args.data, name, args.folds, args.errors, args.venue_from_entry)
             print(row(name, results[name]), flush=True)
         print(macro_row(f"macro average ({group}, {len(members)} lists)",
                         [results[n] for n in members]) + "\n")

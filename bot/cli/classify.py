@@ -2,8 +2,10 @@
 
 Each input line is `{"title": ..., "abstract": ..., "categories": [...]}` (abstract and
 categories may be missing; `published` as YYYY-MM-DD or an `arxiv_id` gives the date that
-year-grouped lists need). Each output line is
-`{"section", "path", "candidates", "confident", "relevance", "relevant", "reasons"}` from the
+year-grouped lists need; `venue`, or arXiv's `journal_ref` and `comment` ("Accepted at CVPR
+2024"), the venue that lists grouped by venue and year file a paper under). Each output line is
+`{"section", "path", "placed_by", "candidates", "confident", "relevance", "relevant", "reasons"}`
+(`placed_by`: why that year or venue group, when the paper's venue decided it) from the
 same code the bot runs, using only that README (with the Markdown files it links, as the bot
 reads a list kept in several files) and config: `section` and each candidate are
 paths as a maintainer reads them (`Attacks › Jailbreak › 2025`, without the headings every
@@ -26,12 +28,14 @@ from bot.curation.match import path_label, shared_prefix
 from bot.curation.relevance import score_relevance
 from bot.curation.sections import arxiv_id_date, choose_section
 from bot.lists.document import ListDocument
+from bot.papers.venues import venue_named
 
 ERROR_NOT_JSON = "not a JSON object: {detail}"
 ERROR_NO_TITLE = "no `title` given"
 ERROR_BAD_DATE = "`published` should be YYYY-MM-DD"
 ERROR_UNREADABLE = "{path}: cannot read ({reason})"
-TEXT_ANSWER = "{title}\n  -> {section} ({share:.2f}{confident}); relevance {relevance:.2f}{runners_up}"
+TEXT_ANSWER = ("{title}\n  -> {section} ({placed_by}{share:.2f}{confident}); relevance {relevance:.2f}"
+               "{runners_up}")
 TEXT_RUNNERS_UP = "\n  also: {candidates}"
 TEXT_NO_SECTION = "{title}\n  -> no section holds papers; relevance {relevance:.2f}"
 TEXT_ERROR = "line {number}: {error}"
@@ -78,8 +82,10 @@ def classify_line(line: str, doc: ListDocument, config: Config) -> dict[str, Any
         published = _published(paper)
     except ValueError:
         return {"error": ERROR_BAD_DATE}
+    venue = venue_named(str(paper.get("journal_ref") or ""), str(paper.get("comment") or ""),
+                        known=str(paper.get("venue") or ""), with_year=True)
     choice = choose_section(doc, title, str(abstract), categories=categories,
-                            published=published, authors=authors, hints=config.sections,
+                            published=published, venue=venue, authors=authors, hints=config.sections,
                             default_section=config.default_section)
     relevance = score_relevance(title, str(abstract), categories,
                                 latest=config.latest or LatestConfig(), doc=doc)
@@ -89,6 +95,7 @@ def classify_line(line: str, doc: ListDocument, config: Config) -> dict[str, Any
         answer = {
             "section": path_label(choice.section.path, shared),
             "path": list(choice.section.path),
+            "placed_by": choice.reason,
             "candidates": [[path_label(s.path, shared), score] for s, score in choice.candidates],
             "confident": choice.confident,
         }
@@ -107,6 +114,7 @@ def render_text(answer: dict[str, Any], number: int) -> str:
     others = answer["candidates"][1:3]
     return TEXT_ANSWER.format(
         title=answer["title"], section=answer["section"], share=answer["candidates"][0][1],
+        placed_by=f"{answer['placed_by']}; " if answer.get("placed_by") else "",
         confident=", confident" if answer["confident"] else ", please check",
         relevance=answer["relevance"],
         runners_up=TEXT_RUNNERS_UP.format(candidates="; ".join(f"{label} {share:.2f}"

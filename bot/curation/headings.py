@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.curation.textfeatures import word_stems
-from bot.papers.venues import VENUE_NAMES
+from bot.papers.venues import VENUE_NAMES, venue_year
 
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
 _BEFORE = re.compile(r"\b(before|earlier|older|prior|until|pre)\b", re.IGNORECASE)
 _AFTER = re.compile(r"\b(after|since|later|onwards?|newer)\b", re.IGNORECASE)
+_SHORT_YEAR = re.compile(r"['’]\d{2}(?!\d)")  # the "'23" of "NeurIPS'23"
 # "A1.", "3.2", "C10.", "IV." before a heading's words (two digits at most: "2024" is a year)
 _VENUE_ONLY = re.compile(rf"^\W*(?:{VENUE_NAMES})\W*$", re.IGNORECASE)
 _NUMBERING = re.compile(r"^\s*(?:[A-Za-z]?\d{1,2}(?:\.\d+)*\.?|[A-Z]\.|[IVX]+\.)\s+")
@@ -35,9 +36,11 @@ def heading_words(heading: str) -> str:
 
 
 def year_span(heading: str) -> YearSpan | None:
-    """The years a heading such as "2024", "Before 2021" or "2019-2020" stands for."""
+    """The years a heading such as "2024", "Before 2021", "2019-2020" or "NeurIPS'23" stands for."""
     text = heading_words(heading)
     years = [int(y) for y in _YEAR.findall(text)]
+    if not years and (short := venue_year(text)) is not None:  # "NeurIPS'23"
+        years, text = [short], _SHORT_YEAR.sub(" ", text)
     if not years or len(word_stems(_YEAR.sub(" ", text))) > 2:
         return None
     if _BEFORE.search(text):

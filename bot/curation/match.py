@@ -6,7 +6,7 @@
 punctuation, outline numbers ("A1.") and plural endings, and falls back to the closest heading
 when the name is a near miss. Headings with entries are preferred over empty ones of the same
 name (a table of contents repeats every heading). A topic grouped by year (`Jailbreak › 2025`,
-`Jailbreak › 2024`) is named without its year: the paper's date picks the group. A tail that
+`Jailbreak › 2024`) is named without its year: the paper's venue or date picks the group. A tail that
 names several topics (`Papers` under each of them) matches none: `section_matches` lists them.
 """
 
@@ -46,16 +46,16 @@ def normalise_heading(text: str) -> str:
 
 
 def match_section(doc: ListDocument, name: str, *, hints: Sequence[SectionHint] = (),
-                  published: date | None = None) -> Section | None:
+                  published: date | None = None, venue: str = "") -> Section | None:
     """The section `name` refers to (a heading, a path or its tail such as "Survey > LRM Related",
     or a configured alias); None when nothing is close or the name is ambiguous. For a topic
-    grouped by year, its group for `published` (the newest group without a date)."""
-    found = section_matches(doc, name, hints=hints, published=published)
+    grouped by year, its group for `venue` and `published` (the newest group without either)."""
+    found = section_matches(doc, name, hints=hints, published=published, venue=venue)
     return found[0] if len(found) == 1 else None
 
 
 def section_matches(doc: ListDocument, name: str, *, hints: Sequence[SectionHint] = (),
-                    published: date | None = None) -> list[Section]:
+                    published: date | None = None, venue: str = "") -> list[Section]:
     """Every section `name` may mean, one per topic: one when it is unambiguous, several when
     it is the tail of more than one path, none when nothing is close."""
     wanted_keys = _keys(name)
@@ -77,7 +77,7 @@ def section_matches(doc: ListDocument, name: str, *, hints: Sequence[SectionHint
     if not found:
         closest = _closest([s for _, s in ranked], wanted_keys[-1])
         found = [closest] if closest is not None else []
-    return [topic.place(published) for topic in group_topics(found, groups)]
+    return [topic.place(published, venue) for topic in group_topics(found, groups)]
 
 
 def paths_named(paths: Sequence[Sequence[str]], name: str) -> list[tuple[str, ...]]:

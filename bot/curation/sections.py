@@ -64,8 +64,11 @@ class SectionChoice:
     score: float  # the chosen section's share, 0..1
     candidates: tuple[tuple[Section, float], ...]  # best first, up to 5, with shares
     confident: bool
-    # Each candidate is a topic placed in its year group by the paper's date; the share is the
-    # topic's (groups of one topic never compete with each other).
+    # Why the chosen section's year group, when the paper's venue decided it ("accepted at CVPR
+    # 2024"); "" when its date did or the list has no year groups.
+    reason: str = ""
+    # Each candidate is a topic placed in its year group by the paper's venue or date; the share is
+    # the topic's (groups of one topic never compete with each other).
 
 
 def candidate_sections(doc: ListDocument, hints: Sequence[SectionHint] = ()) -> list[Section]:
@@ -132,6 +135,7 @@ def choose_section(
     *,
     categories: Sequence[str] = (),
     published: date | None = None,
+    venue: str = "",
     authors: Sequence[str] = (),
     hints: Sequence[SectionHint] = (),
     default_section: str | None = None,
@@ -139,7 +143,8 @@ def choose_section(
     """The section this paper belongs in, with runners-up; None when the list has no sections
     that hold papers. `categories` are accepted for symmetry with relevance but lists are
     organised by topic words, which the title carries; `authors` (names as arXiv gives them)
-    count where the list writes authors."""
+    count where the list writes authors; `venue` (as `bot.papers.venues.venue_of` gives it:
+    "CVPR 2024") picks the year group before `published` does."""
     del categories
     built = section_model(doc, hints)
     if built is None:
@@ -151,14 +156,16 @@ def choose_section(
         scores = [s + ABSTRACT_WEIGHT * e for s, e in zip(scores, extra, strict=True)]
     shares = _softmax(scores)
     order = sorted(range(len(topics)), key=lambda i: -scores[i])
-    ranked = tuple((topics[i].place(published), round(shares[i], 4)) for i in order[:MAX_CANDIDATES])
+    ranked = tuple((topics[i].place(published, venue), round(shares[i], 4))
+                   for i in order[:MAX_CANDIDATES])
     best = order[0]
     if default_section and model.text_match(title + " " + abstract) < NOTHING_MATCHED:
-        fallback = match_section(doc, default_section, hints=hints)
+        fallback = match_section(doc, default_section, hints=hints, published=published, venue=venue)
         if fallback is not None:
             return SectionChoice(fallback, 0.0, ranked, confident=False)
     return SectionChoice(ranked[0][0], ranked[0][1], ranked,
-                         confident=shares[best] >= CONFIDENT_SHARE)
+                         confident=shares[best] >= CONFIDENT_SHARE,
+                         reason=topics[best].placement(published, venue)[1])
 
 
 def nearest_listed_paper(doc: ListDocument, title: str) -> tuple[str, float] | None:

@@ -18,6 +18,7 @@ from bot.lists.listset import ListSet
 from bot.lists.write_guard import insert_checked
 from bot.papers.references import Paper
 from bot.papers.refs import PaperRef, ref_from_key, ref_key
+from bot.papers.venues import venue_of
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class Outcome:
     reason: str = ""  # "not_understood": why the write guard refused the edit
     source: str = ""  # "unavailable": the reply line naming the source that did not answer
     file: str = ""  # "listed": the file the line is in, when the list has several and it is not the index
+    placed_by: str = ""  # "added": why that year or venue group, when the paper's venue decided it
 
 
 @dataclass(frozen=True)
@@ -116,17 +118,20 @@ def _decide(doc: ListDocument, files: ListSet | None, request: AddRequest,
     if paper is None:
         return Outcome(request, "not_found")
     if request.section:
-        section = match_section(doc, request.section, hints=config.sections)
+        section = match_section(doc, request.section, hints=config.sections, published=paper.published,
+                                venue=venue_of(paper, with_year=True))
         if section is None:
             return Outcome(request, "unknown_section", paper)
         return _guarded(doc, files, Outcome(request, "added", paper, section))
     choice = choose_section(doc, paper.title, paper.abstract, categories=paper.categories,
-                            published=paper.published, authors=paper.authors, hints=config.sections,
+                            published=paper.published, venue=venue_of(paper, with_year=True),
+                            authors=paper.authors, hints=config.sections,
                             default_section=config.default_section)
     if choice is None:
         return Outcome(request, "no_sections", paper)
     return _guarded(doc, files, Outcome(request, "added", paper, choice.section,
-                                        candidates=choice.candidates, confident=choice.confident))
+                                        candidates=choice.candidates, confident=choice.confident,
+                                        placed_by=choice.reason))
 
 
 def _guarded(doc: ListDocument, files: ListSet | None, outcome: Outcome) -> Outcome:
@@ -160,7 +165,8 @@ def section_to_write(doc: ListDocument, item: Pending, paper: Paper, config: Con
     section = find_section(doc, item.section_path)
     if section is None:
         choice = choose_section(doc, paper.title, paper.abstract, categories=paper.categories,
-                                published=paper.published, authors=paper.authors, hints=config.sections,
+                                published=paper.published, venue=venue_of(paper, with_year=True),
+                                authors=paper.authors, hints=config.sections,
                                 default_section=config.default_section)
         section = choice.section if choice else None
     return section

@@ -39,6 +39,7 @@ OUTCOME_TEXT = {
     "not_understood": NOT_UNDERSTOOD,
 }
 LOW_CONFIDENCE = " (low confidence: please check the section)"
+PLACED_BY = " ({reason})"  # the venue that chose the year group: "(accepted at CVPR 2024)"
 PR_LINK = "Pull request: {url}"
 NOTHING_CHANGED = "Nothing to change in the list."
 SECTIONS_AVAILABLE = ("Sections you can name with `to <section>` (a path or its last headings, "
@@ -126,6 +127,8 @@ def _outcome_text(outcome: Outcome, blob_url: str, paths: Sequence[tuple[str, ..
                                      file=escape_table_cell(escape_inline(outcome.file)),
                                      reason=escape_table_cell(outcome.reason), source=outcome.source,
                                      where=LOOKED_UP_ON[ref.kind if isinstance(ref, ScholarRef) else "arxiv"])
+    if kind == "added" and outcome.placed_by:
+        text += PLACED_BY.format(reason=escape_table_cell(escape_inline(outcome.placed_by)))
     if kind == "added" and not outcome.confident:
         text += LOW_CONFIDENCE
     return text

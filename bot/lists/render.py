@@ -11,10 +11,10 @@ import re
 from bot.lists.entries.choice import OPTIONAL_VENUE, OPTIONAL_VENUE_PIECE
 from bot.lists.entries.dates import format_date as write_date
 from bot.lists.entries.format import INDENT_SLOT, AuthorStyle, CellFormat, EntryFormat
-from bot.lists.entries.pieces import VENUE_NAMES
 from bot.lists.entries.template import CODE_LINK, HEAD_SLOTS, SHORT_BADGE, SHORT_SLOT, SLOT
 from bot.lists.entries.title import paper_name
 from bot.papers.references import Paper
+from bot.papers.venues import venue_of
 
 NEUTRAL_VALUE = "-"  # no author at all
 # A field the section always fills that metadata cannot (topic, affiliation, keywords): visible in the
@@ -29,12 +29,6 @@ _AUTOLINK = re.compile(r"\b(?:https?|ftp)://|\bwww\.", re.IGNORECASE)  # GitHub 
 _BLOCK_START = re.compile(r"^(?:[#>+=-]|\d+[.)](?=\s|$))")
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,9}[.)]|[-*+])[ \t]+")
 _VENUE_YEAR = re.compile(r"⟦venue:(\w+)⟧ ⟦date:YYYY⟧")
-_VENUE_NAME = re.compile(rf"(?<![\w-])(?:{VENUE_NAMES})(?![\w&-])", re.IGNORECASE)
-_ACCEPTED = re.compile(
-    r"\b(?:accepted|to appear|published|camera[- ]ready)\b[^.;]{0,40}?\b(?:at|in|to|by|for|as|of)\s+"
-    rf"(?:the\s+)?(?P<venue>{VENUE_NAMES})(?![\w&-])",
-    re.IGNORECASE,
-)
 
 
 def _one_line(text: str) -> str:
@@ -201,20 +195,6 @@ def format_authors(authors: tuple[str, ...], style: AuthorStyle) -> str:
     if style.max_names is not None and len(names) > style.max_names:
         return style.separator.join(names[: style.max_names]) + style.et_al
     return style.separator.join(names)
-
-
-def venue_of(paper: Paper, *, with_year: bool) -> str:
-    """The venue arXiv metadata names as accepted or published ("" when it names none)."""
-    if paper.venue:  # known from a scholarly index (bot.papers.scholarly): "NAACL 2021"
-        return paper.venue if with_year else re.sub(r"\s+(?:19|20)\d{2}$", "", paper.venue)
-    found = [(paper.journal_ref, m[0]) for m in _VENUE_NAME.finditer(paper.journal_ref)]
-    found += [(paper.comment, m["venue"]) for m in _ACCEPTED.finditer(paper.comment)]
-    for text, name in found:
-        if name.lower() == "arxiv":
-            continue
-        year = re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text)
-        return f"{name} {year[0]}" if with_year and year else name
-    return ""
 
 
 def venue_cell(paper: Paper, fmt: EntryFormat) -> str:
