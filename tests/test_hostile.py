@@ -117,3 +117,27 @@ async def test_broken_config_is_reported_and_defaults_used(bot, fake_github, fak
     await bot.comment(REPO, issue, "/add 2502.05206")
     [reply] = bot.replies(REPO, issue)
     assert "not valid YAML" in reply and "added to" in reply
+
+
+def test_a_title_of_punctuation_alone_opens_no_group() -> None:
+    """Found by the property above: `* **|**` over the entry's own nested lines (an author that
+    reads as a DOI host, the arXiv line) was read as a label bullet naming a group `|`."""
+    text = (LISTS / "isXinLiu__Awesome-MLLM-Safety.md").read_text(encoding="utf-8")
+    doc = parse_list(text)
+    paper = Paper("2511.09999", 1, "|", ("doi.org", "B. Person"), "|", date(2025, 11, 2), date(2025, 11, 2),
+                  ("cs.CL",), "cs.CL")
+    after = insert_entries(doc, [(doc.paper_sections()[0], paper)])
+    assert "* **|**" in after
+    assert structure(after) == structure(text)
+
+
+def test_a_paper_host_in_metadata_is_not_read_as_a_link() -> None:
+    """Found by the property above: an author "doi.org" under a short bold title made the entry's
+    nested lines two papers, and `* **</details>**` a group."""
+    text = (LISTS / "isXinLiu__Awesome-MLLM-Safety.md").read_text(encoding="utf-8")
+    doc = parse_list(text)
+    paper = Paper("2511.09999", 1, "</details>", ("doi.org", "B. Person"), "|", date(2025, 11, 2),
+                  date(2025, 11, 2), ("cs.CL",), "cs.CL")
+    after = insert_entries(doc, [(doc.paper_sections()[0], paper)])
+    assert "doi\\.org, B. Person" in after
+    assert structure(after) == structure(text)

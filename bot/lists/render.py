@@ -11,6 +11,7 @@ import re
 from bot.lists.entries.choice import OPTIONAL_VENUE, OPTIONAL_VENUE_PIECE
 from bot.lists.entries.dates import format_date as write_date
 from bot.lists.entries.format import INDENT_SLOT, AuthorStyle, CellFormat, EntryFormat
+from bot.lists.entries.pieces import PAPER_HOST
 from bot.lists.entries.template import CODE_LINK, HEAD_SLOTS, SHORT_BADGE, SHORT_SLOT, SLOT
 from bot.lists.entries.title import paper_name
 from bot.papers.references import Paper
@@ -43,6 +44,8 @@ def escape_inline(text: str) -> str:
     text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
     text = _LONE_UNDERSCORE.sub(r"\\_", text)
     text = _AUTOLINK.sub(lambda m: m[0][:-3] + "\\://" if m[0].endswith("://") else m[0][:-1] + "\\.", text)
+    # a paper host named in metadata (an author "doi.org") must not read as the entry's link
+    text = PAPER_HOST.sub(lambda m: m[0].replace(".", "\\.", 1), text)
     start = _BLOCK_START.match(text)
     if not start:
         return text

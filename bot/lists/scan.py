@@ -23,6 +23,7 @@ SUMMARY_END = re.compile(r"</summary\s*>", re.IGNORECASE)
 LATEST_START = re.compile(r"<!--\s*LATEST_PAPERS_START\s*-->")
 LATEST_END = re.compile(r"<!--\s*LATEST_PAPERS_END\s*-->")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_NAMING = re.compile(r"[^\W_]")  # a letter or digit: what a group's name needs
 LISTS = ("bullet_list", "ordered_list")
 
 
@@ -287,7 +288,7 @@ class _Reader:
         label and the papers stay read; if not, nothing does."""
         blocks_from, headings_from = len(self.scan.blocks), len(self.scan.headings)
         text = label or plain_text(LIST_ITEM.sub("", self.lines[first], count=1)).strip(" :")
-        if text:
+        if _NAMING.search(text):  # `* **|**` names no group
             self.scan.headings.append(Heading(first, 0, text, end))
         self.walk(nested, end)
         papers = [b for b in self.scan.blocks[blocks_from:] if self._links_paper(b)]
