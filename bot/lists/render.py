@@ -110,6 +110,8 @@ def _render_row(fmt: EntryFormat, paper: Paper) -> str:
 
 def _cell_value(cell: CellFormat, fmt: EntryFormat, paper: Paper) -> str:
     value = _fill(cell.template, fmt, paper, None)
+    if value != PLACEHOLDER and value.strip("*_`") == PLACEHOLDER.strip("*"):
+        value = PLACEHOLDER  # a cell left to the maintainer: the bare placeholder, not `**` around it
     return cell.empty if value == PLACEHOLDER and cell.empty else value
 
 

@@ -132,13 +132,17 @@ def _induce_details(lines: list[str], title: str) -> Induced:
 
 
 def _abstract_line(line: str) -> str:
+    """The body of a `<details>` entry: a quote of the abstract (`“...”`, also after a list or quote
+    marker) is written from the paper's abstract; notes in the maintainer's own words, which no
+    metadata gives, are a visible placeholder in the same place and marker."""
     stripped = line.strip()
     indent = line[: len(line) - len(line.lstrip())]
-    if stripped[:1] in "“\"":
-        closing = "”" if stripped[0] == "“" else '"'
-        return f"{indent}{stripped[0]}⟦abstract:text⟧{closing}"
-    marker = re.match(r"^([-*+>]\s+)", stripped)
-    return f"{indent}{marker[1] if marker else ''}⟦abstract:text⟧"
+    marker = re.match(r"^((?:[-*+>]\s+)*)", stripped)[1]
+    quoted = stripped[len(marker):]
+    if quoted[:1] in "“\"":
+        closing = "”" if quoted[0] == "“" else '"'
+        return f"{indent}{marker}{quoted[0]}⟦abstract:text⟧{closing}"
+    return f"{indent}{marker}⟦unknown⟧"
 
 
 def column_field(name: str) -> str:
