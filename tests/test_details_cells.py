@@ -70,3 +70,35 @@ def name_cell(names: list[str], metadata: Paper) -> str:
 ], ids=["bold-column", "bold-column-no-name", "code-majority", "plain-majority"])
 def test_name_cell_in_its_columns_emphasis(names: list[str], title: str, expected: str) -> None:
     assert name_cell(names, paper(title)) == expected
+
+
+def starred_table() -> str:
+    """Rows modelled on a model table: a stars badge and `<br>` around the bold linked title when the
+    paper has code, a `[Github](...)` code cell (`-` when none), a demo column."""
+    rows = []
+    for i in range(4):
+        has_code = i != 3
+        badge = (f"![Star](https://img.shields.io/github/stars/org{i}/Model-{i}.5.svg?style=social&label=Star) <br> "
+                 if has_code else "")
+        code = f"[Github](https://github.com/org{i}/Model-{i}.5)" if has_code else "-"
+        rows.append(f"| {badge}[**Paper {i} on multimodal models**](https://arxiv.org/pdf/2501.0000{i}) "
+                    f"{'<br> ' if has_code else ''}| arXiv | 2025-01-0{i + 1} | {code} | - |")
+    return ("## Models\n\n| Title | Venue | Date | Code | Demo |\n|:-:|:-:|:-:|:-:|:-:|\n"
+            + "\n".join(rows) + "\n")
+
+
+@pytest.mark.parametrize(("abstract", "expected"), [
+    ("We study. Code is at https://github.com/acme/Vision-LM.",
+     "| ![Star](https://img.shields.io/github/stars/acme/Vision-LM.svg?style=social&label=Star) <br> "
+     "[**Vision LM: a Model**](https://arxiv.org/pdf/2502.00009) <br> | arXiv | 2025-02-03 "
+     "| [Github](https://github.com/acme/Vision-LM) | - |"),
+    ("We study.", "| [**Vision LM: a Model**](https://arxiv.org/pdf/2502.00009) | arXiv | 2025-02-03 | - | - |"),
+    ("Code: https://gitlab.com/acme/vlm",  # a stars badge shows GitHub repositories only
+     "| [**Vision LM: a Model**](https://arxiv.org/pdf/2502.00009) | arXiv | 2025-02-03 "
+     "| [Github](https://gitlab.com/acme/vlm) | - |"),
+], ids=["github-code", "no-code", "gitlab-code"])
+def test_stars_badge_from_the_papers_repository(abstract: str, expected: str) -> None:
+    fmt = learn_format(parse_list(starred_table()).sections[0])
+    metadata = Paper("2502.00009", 1, "Vision LM: a Model", ("Ann Lee",), abstract, date(2025, 2, 3),
+                     date(2025, 2, 3))
+    assert render_entry(fmt, metadata) == expected

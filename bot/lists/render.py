@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 
+from bot.lists.entries.cells import github_repo, without_stars_badge
 from bot.lists.entries.dates import format_date as write_date
 from bot.lists.entries.format import INDENT_SLOT, AuthorStyle, CellFormat, EntryFormat
 from bot.lists.entries.pieces import VENUE_NAMES
@@ -149,11 +150,15 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
             return str(number if number is not None else 1)
         if name == "name":
             return escape(short) if (short := paper_name(paper.title, paper.abstract)) else PLACEHOLDER
+        if name == "repo":
+            return github_repo(code_link(paper))
         if name == "code":
             url = code_link(paper)
             return PLACEHOLDER if not url else f"[{arg}]({url})" if arg else url
         return PLACEHOLDER
 
+    if "⟦repo⟧" in template and not github_repo(code_link(paper)):
+        template = without_stars_badge(template)
     if "⟦venue:" in template:
         # "ICLR 2025" written as venue and year: the year is the venue's when arXiv names one.
         template = _VENUE_YEAR.sub(r"⟦venue:\1⟧" if venue_of(paper, with_year=True) else r"\g<0>", template)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.lists.entries.cells import STARS_BADGE
 from bot.lists.entries.pieces import (
     GENERIC_LINK_TEXT,
     PAPER_HOST,
@@ -172,7 +173,7 @@ def _induce_row(row: str, title: str, columns: tuple[str, ...]) -> Induced:
                                   and "⟦title:" not in "".join(templates) else "", induced)
         if template == "⟦unknown⟧" and index < len(columns) and columns[index]:
             template = _fillable_cell(raw.strip(), column_field(columns[index]))
-        template = _CELL_EDGE_BREAKS.sub("", template)
+        template = template if "⟦repo⟧" in template else _CELL_EDGE_BREAKS.sub("", template)
         templates.append(template)
         induced.cells.append((template, len(raw), raw))
     induced.lines.append(("| " if lead else "") + " | ".join(templates) + (" |" if trail else ""))
@@ -263,6 +264,9 @@ def _piece_tokens(match: re.Match[str], title: str, context: str, tokens: list[t
             tokens.append(("slot", f"{opening}{label_template}</a>"))
         return title
     if match["image"] or match["img_link"]:
+        if stars := STARS_BADGE.search(match["img_url"] or ""):  # the paper's repository's stars
+            tokens.append(("slot", whole.replace(stars[1], "⟦repo⟧")))
+            return title
         badge = re.search(r"img\.shields\.io/badge/([^-/]+(?:--[^-/]+)*)-(\w+)", match["img_url"] or "")
         if badge and VENUE_WORD.fullmatch(badge[1].replace("_", " ")):
             induced.venues.append(badge[1])
