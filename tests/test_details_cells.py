@@ -102,3 +102,18 @@ def test_stars_badge_from_the_papers_repository(abstract: str, expected: str) ->
     metadata = Paper("2502.00009", 1, "Vision LM: a Model", ("Ann Lee",), abstract, date(2025, 2, 3),
                      date(2025, 2, 3))
     assert render_entry(fmt, metadata) == expected
+
+
+def test_benchmark_body_form_and_code_comment() -> None:
+    """`benchmarks/format_shape.py`'s `+body` and `+code` figures: a `<details>` body compared by its
+    lines' markers and quotes only; the code link an entry shows passed as an arXiv comment would."""
+    from benchmarks.format_shape import body_form, code_comment
+    from bot.lists.model import Entry
+
+    summary = '<details><summary>T (2023) [<a href="https://arxiv.org/abs/2301.00001">Paper</a>]</summary>'
+    quoted = f"{summary}\n\n- “We find 16 of 51 apps leak…”\n- Notes on 3 apps.\n</details>"
+    assert body_form(quoted) == f'{summary}\n\n- "t"\n- t\n</details>'
+    assert body_form("- [T](https://arxiv.org/abs/2301.00001) 2023") == "- [T](https://arxiv.org/abs/2301.00001) 2023"
+    row = "| [**T**](https://arxiv.org/pdf/2301.00001) | arXiv | [Github](https://github.com/o/Model-1.5) |"
+    entry = Entry(0, 1, row, ("2301.00001",), "T", "table_row")
+    assert code_comment(entry) == "Code: https://github.com/o/Model-1.5"
