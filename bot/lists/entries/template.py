@@ -264,7 +264,8 @@ def _piece_tokens(match: re.Match[str], title: str, context: str, tokens: list[t
             tokens.append(("slot", f"{opening}{label_template}</a>"))
         return title
     if match["image"] or match["img_link"]:
-        if stars := STARS_BADGE.search(match["img_url"] or ""):  # the paper's repository's stars
+        # A table cell's stars badge of the paper's repository: a slot (list items drop code links).
+        if context.startswith("cell") and (stars := STARS_BADGE.search(match["img_url"] or "")):
             tokens.append(("slot", whole.replace(stars[1], "⟦repo⟧")))
             return title
         badge = re.search(r"img\.shields\.io/badge/([^-/]+(?:--[^-/]+)*)-(\w+)", match["img_url"] or "")
