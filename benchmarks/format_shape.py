@@ -13,6 +13,12 @@ A second figure, `shape+venue`, renders each table row again from metadata that 
 arXiv's comments would (`Accepted at NAACL 2024`): the venue the row's venue cell shows, when it names
 one other than arXiv. Only table rows get it (elsewhere it equals `shape`); the first figure keeps
 its meaning (title, authors, date only).
+Two more, each adding to the one before and clearly not `shape`: `+code` renders again from
+metadata that also carries, as an arXiv comment would (`Code: https://github.com/...`), the
+GitHub/GitLab link the entry shows (a stars badge and a code cell need it); `+body` compares those
+entries with the body of a `<details>` block reduced to its lines' markers and quotes (`- “t”`),
+since its words, digits and emphasis are the abstract's or the maintainer's own notes, which the
+benchmark's metadata lacks.
 Also prints parse+insert time on the largest list file and on a synthetic 50,000-entry list.
 
     .venv/bin/python benchmarks/format_shape.py [DATA_DIR] [--errors LIST [--limit N]]
@@ -155,8 +161,32 @@ def hide(text: str, doc: ListDocument, hidden: list[Entry]) -> str:
     return "\n".join(line for i, line in enumerate(lines) if i not in doomed)
 
 
-# exact, no-extra, core, fields, lines changed, fields when the metadata also carries the venue
-Result = tuple[bool, bool, bool, dict[str, bool], int, dict[str, bool]]
+_CODE_IN_ENTRY = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[\w.-]+/[\w.-]+", re.IGNORECASE)
+_BODY_LINE = re.compile(r"^(\s*(?:[-*+>]\s+)*)([\"“”]?).*?([\"“”]?)\s*$")
+
+
+def code_comment(entry: Entry) -> str:
+    """What an arXiv comment would say of the code link the entry shows ("" when it shows none)."""
+    code = _CODE_IN_ENTRY.search(entry.text)
+    return f"Code: {code[0].rstrip('.')}" if code else ""
+
+
+def body_form(text: str) -> str:
+    """A `<details>` block with each line of its body reduced to its markers and quotes (`- “t”`);
+    any other entry as it is."""
+    lines = text.split("\n")
+    end = next((i for i, ln in enumerate(lines) if re.search(r"</summary\s*>", ln, re.IGNORECASE)), None)
+    if end is None or not lines[0].lstrip().lower().startswith("<details"):
+        return text
+    body = [_BODY_LINE.sub(lambda m: m[1] + ('"' if m[2] else "") + "t" + ('"' if m[3] else ""), ln)
+            if ln.strip() and not re.match(r"\s*</details\s*>", ln, re.IGNORECASE) else ln
+            for ln in lines[end + 1 :]]
+    return "\n".join([*lines[: end + 1], *body])
+
+
+# exact, no-extra, core, fields, lines changed, fields when the metadata also carries the venue,
+# the same with the code link too, and that with `<details>` bodies compared by form
+Result = tuple[bool, bool, bool, dict[str, bool], int, dict[str, bool], dict[str, bool], dict[str, bool]]
 
 
 def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] | None = None,
@@ -184,18 +214,23 @@ def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] |
                 continue
             fmt = formats.get(own.path) or formats.setdefault(own.path, format_for(remaining, own))
             paper = paper_from(record, entry)
-            rendered = render_entry(fmt, paper, number=int(m[1]) if (m := NUMBERED.match(entry.text)) else None)
+            number = int(m[1]) if (m := NUMBERED.match(entry.text)) else None
+            rendered = render_entry(fmt, paper, number=number)
             # The placeholder stands for a short phrase a maintainer writes: compared as plain text.
             core = core_shape(rendered.replace(PLACEHOLDER, "to fill in")) == core_shape(entry.text)
             fields = compare(entry.text, rendered, paper.title)
             _, changed = diff_lines(lines, insert_entries(remaining, [(own, paper)]).split("\n"))
             comment = venue_comment(entry)
-            with_venue = compare(entry.text, render_entry(fmt, replace(paper, comment=comment)), paper.title) \
+            with_venue = compare(entry.text, render_entry(fmt, replace(paper, comment=comment), number=number), paper.title) \
                 if comment else fields
+            meta = "; ".join(c for c in (comment, code_comment(entry)) if c)
+            with_meta = render_entry(fmt, replace(paper, comment=meta), number=number) if meta else rendered
+            with_code = compare(entry.text, with_meta, paper.title) if meta else with_venue
+            with_body = compare(body_form(entry.text), body_form(with_meta), paper.title)
             results.append((strict_shape(rendered) == strict_shape(entry.text),
                             strict_shape(rendered, drop_extras=True)
                             == strict_shape(entry.text, drop_extras=True),
-                            core, fields, changed, with_venue))
+                            core, fields, changed, with_venue, with_code, with_body))
             if errors is not None and not all(fields.values()):
                 errors.append((entry.text, rendered))
     return results
@@ -234,7 +269,7 @@ def best_ms(text: str, runs: int = 3) -> float:
 
 
 HEADER = (f"{'list':46} {'entries':>7} {'shape':>6} " + " ".join(f"{f:>7}" for f in FIELDS)
-          + f" {'core':>6} {'changed':>7} {'+venue':>6}  differs most")
+          + f" {'core':>6} {'changed':>7} {'+venue':>6} {'+code':>6} {'+body':>6}  differs most")
 
 
 def _row(name: str, results: list[Result]) -> tuple[str, float]:
@@ -245,7 +280,8 @@ def _row(name: str, results: list[Result]) -> tuple[str, float]:
     most = f"{worst} ({misses[worst]})" if misses[worst] else "-"
     return (f"{name:46} {len(results):7} {shape:6.3f} " + " ".join(f"{1 - misses[f] / n:7.3f}" for f in FIELDS)
             + f" {sum(r[2] for r in results) / n:6.3f} {sum(r[4] for r in results):7}"
-            + f" {sum(all(r[5].values()) for r in results) / n:6.3f}  {most}"), shape
+            + "".join(f" {sum(all(r[k].values()) for r in results) / n:6.3f}" for k in (5, 6, 7))
+            + f"  {most}"), shape
 
 
 def print_errors(errors: list[tuple[str, str]], limit: int) -> None:
@@ -274,6 +310,7 @@ def main(argv: list[str]) -> None:
     pooled: list[Result] = []
     shares: list[float] = []
     venue_shares: list[float] = []
+    extra_shares: dict[int, list[float]] = {6: [], 7: []}
     for name, records in lists.items():
         per_file = defaultdict(list)
         for record in records:
@@ -285,13 +322,20 @@ def main(argv: list[str]) -> None:
         pooled += results
         shares.append(share)
         venue_shares.append(sum(all(r[5].values()) for r in results) / max(1, len(results)))
+        for k, values in extra_shares.items():
+            values.append(sum(all(r[k].values()) for r in results) / max(1, len(results)))
         print(line)
     print(_row("overall (entries pooled)", pooled)[0])
     print(f"{'overall (mean of lists)':46} {len(shares):7} {sum(shares) / max(1, len(shares)):6.3f}; "
           f"lists under 0.85: {sum(s < 0.85 for s in shares)}")
     print(f"{'overall (mean of lists), +venue':46} {len(venue_shares):7} "
           f"{sum(venue_shares) / max(1, len(venue_shares)):6.3f}; "
-          f"lists under 0.85: {sum(s < 0.85 for s in venue_shares)}\n")
+          f"lists under 0.85: {sum(s < 0.85 for s in venue_shares)}")
+    for k, label in ((6, "+code"), (7, "+body")):
+        values = extra_shares[k]
+        print(f"{'overall (mean of lists), ' + label:46} {len(values):7} {sum(values) / max(1, len(values)):6.3f}; "
+              f"lists under 0.85: {sum(s < 0.85 for s in values)}")
+    print()
     if errors is not None:
         print_errors(errors, args.limit)
         return

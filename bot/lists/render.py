@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 
+from bot.lists.entries.cells import github_repo, without_stars_badge
 from bot.lists.entries.choice import OPTIONAL_VENUE, OPTIONAL_VENUE_PIECE
 from bot.lists.entries.dates import format_date as write_date
 from bot.lists.entries.format import INDENT_SLOT, AuthorStyle, CellFormat, EntryFormat
@@ -108,6 +109,8 @@ def _render_row(fmt: EntryFormat, paper: Paper) -> str:
 
 def _cell_value(cell: CellFormat, fmt: EntryFormat, paper: Paper) -> str:
     value = _fill(cell.template, fmt, paper, None)
+    if value != PLACEHOLDER and value.strip("*_`") == PLACEHOLDER.strip("*"):
+        value = PLACEHOLDER  # a cell left to the maintainer: the bare placeholder, not `**` around it
     return cell.empty if value == PLACEHOLDER and cell.empty else value
 
 
@@ -148,6 +151,8 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
             return str(number if number is not None else 1)
         if name == "name":
             return escape(short) if (short := paper_name(paper.title, paper.abstract)) else PLACEHOLDER
+        if name == "repo":
+            return github_repo(code_link(paper))
         if name == "code":
             url = code_link(paper)
             return PLACEHOLDER if not url else f"[{arg}]({url})" if arg else url
@@ -156,6 +161,8 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
     if OPTIONAL_VENUE in template:  # `[ACL 2025]` only for a paper published somewhere
         template = (template.replace(OPTIONAL_VENUE, "⟦venue:text⟧") if venue_of(paper, with_year=True)
                     else OPTIONAL_VENUE_PIECE.sub("", template))
+    if "⟦repo⟧" in template and not github_repo(code_link(paper)):
+        template = without_stars_badge(template)
     if "⟦venue:" in template:
         # "ICLR 2025" written as venue and year: the year is the venue's when arXiv names one.
         template = _VENUE_YEAR.sub(r"⟦venue:\1⟧" if venue_of(paper, with_year=True) else r"\g<0>", template)

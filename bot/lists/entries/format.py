@@ -17,6 +17,7 @@ from itertools import pairwise
 from statistics import median
 from typing import TYPE_CHECKING
 
+from bot.lists.entries.cells import emphasised_slot
 from bot.lists.entries.choice import (
     indents_like,
     optional_venue,
@@ -332,6 +333,8 @@ def _cells(best: Induced, window: Sequence[Entry], templates: Sequence[Induced])
         if template.startswith("⟦code:"):  # no code found: written like the rows that link none
             values = [v for v in values if "](" not in v or v.endswith("]()")]
         empty = Counter(v for v in values if v in EMPTY_CELLS).most_common(1)
+        template = emphasised_slot(template, [v for v in values if v not in EMPTY_CELLS])
         cells.append(CellFormat(template, width, align, padded_rows * 5 >= len(rows) * 3 > 0,
                                 empty[0][0] if empty and empty[0][1] * 3 >= len(values) else ""))
     return tuple(cells)
+

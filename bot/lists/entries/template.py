@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.lists.entries.cells import STARS_BADGE
 from bot.lists.entries.pieces import (
     GENERIC_LINK_TEXT,
     PAPER_HOST,
@@ -150,13 +151,17 @@ def _induce_details(lines: list[str], title: str) -> Induced:
 
 
 def _abstract_line(line: str) -> str:
+    """The body of a `<details>` entry: a quote of the abstract (`“...”`, also after a list or quote
+    marker) is written from the paper's abstract; notes in the maintainer's own words, which no
+    metadata gives, are a visible placeholder in the same place and marker."""
     stripped = line.strip()
     indent = line[: len(line) - len(line.lstrip())]
-    if stripped[:1] in "“\"":
-        closing = "”" if stripped[0] == "“" else '"'
-        return f"{indent}{stripped[0]}⟦abstract:text⟧{closing}"
-    marker = re.match(r"^([-*+>]\s+)", stripped)
-    return f"{indent}{marker[1] if marker else ''}⟦abstract:text⟧"
+    marker = re.match(r"^((?:[-*+>]\s+)*)", stripped)[1]
+    quoted = stripped[len(marker):]
+    if quoted[:1] in "“\"":
+        closing = "”" if quoted[0] == "“" else '"'
+        return f"{indent}{marker}{quoted[0]}⟦abstract:text⟧{closing}"
+    return f"{indent}{marker}⟦unknown⟧"
 
 
 def column_field(name: str) -> str:
@@ -186,7 +191,7 @@ def _induce_row(row: str, title: str, columns: tuple[str, ...]) -> Induced:
                                   and "⟦title:" not in "".join(templates) else "", induced)
         if template == "⟦unknown⟧" and index < len(columns) and columns[index]:
             template = _fillable_cell(raw.strip(), column_field(columns[index]))
-        template = _CELL_EDGE_BREAKS.sub("", template)
+        template = template if "⟦repo⟧" in template else _CELL_EDGE_BREAKS.sub("", template)
         templates.append(template)
         induced.cells.append((template, len(raw), raw))
     induced.lines.append(("| " if lead else "") + " | ".join(templates) + (" |" if trail else ""))
@@ -282,6 +287,10 @@ def _piece_tokens(match: re.Match[str], title: str, context: str, tokens: list[t
             tokens.append(("slot", f"{opening}{label_template}</a>"))
         return title
     if match["image"] or match["img_link"]:
+        # A table cell's stars badge of the paper's repository: a slot (list items drop code links).
+        if context.startswith("cell") and (stars := STARS_BADGE.search(match["img_url"] or "")):
+            tokens.append(("slot", whole.replace(stars[1], "⟦repo⟧")))
+            return title
         badge = re.search(r"img\.shields\.io/badge/([^-/]+(?:--[^-/]+)*)-(\w+)", match["img_url"] or "")
         if badge and VENUE_WORD.fullmatch(badge[1].replace("_", " ")):
             induced.venues.append(badge[1])
