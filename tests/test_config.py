@@ -229,3 +229,12 @@ def asdict_for_yaml(config: Config) -> dict:
     else:
         data["latest"]["every"] = data["latest"]["every"].total_seconds()
     return data
+
+
+def test_a_duration_too_large_for_a_timedelta_is_a_problem_not_a_crash() -> None:
+    """Found by the property test above: `every: 8.64e13` (seconds) overflowed `timedelta`."""
+    for value in ("8.64e13", "86400000000000", "1e400", "99999999d"):
+        config, problems = parse_config(f"latest:\n  every: {value}\n")
+        assert config.latest.every == timedelta(hours=24)
+        assert problems == [f"`latest.every` (line 2): expected a duration such as `12h`, `30m` or `1d`, "
+                            f"found `{value}`; using `24h`"]

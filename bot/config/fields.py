@@ -35,15 +35,28 @@ EXPECTED_GLOBS = ("expected a list of path patterns inside the repository (`coll
 PATH_ERROR = "repo_path"
 
 
+MAX_DURATION = timedelta(days=3660)  # ten years: beyond that a value is a mistake
+
+
 def parse_duration(value: Any, where: str, problems: list[str]) -> timedelta | None:
     """`12h`, `30m`, `1d`, `2w` or a number of seconds."""
+    duration = None
     if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-        return timedelta(seconds=value)
-    match = _DURATION.match(str(value)) if isinstance(value, str) else None
-    if not match or float(match[1]) <= 0:
+        duration = _bounded(timedelta, seconds=value)
+    elif match := _DURATION.match(value) if isinstance(value, str) else None:
+        duration = _bounded(timedelta, **{_DURATION_UNITS[match[2]]: float(match[1])})
+    if duration is None or not timedelta(0) < duration <= MAX_DURATION:
         problems.append(f"`{where}`: {EXPECTED_DURATION}")
         return None
-    return timedelta(**{_DURATION_UNITS[match[2]]: float(match[1])})
+    return duration
+
+
+def _bounded(make: Any, **amount: float) -> timedelta | None:
+    """A timedelta, or None where it cannot be one (`8.64e13` seconds overflows it)."""
+    try:
+        return make(**amount)
+    except (OverflowError, ValueError):
+        return None
 
 
 def check_repo_path(path: str) -> str | None:
