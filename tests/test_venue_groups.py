@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -118,17 +117,19 @@ def test_match_section_uses_the_venue_too():
     assert section is not None and section.path[-2:] == ("Year 2024", "CVPR")
 
 
-def test_add_reads_the_venue_from_arxiv_metadata():
-    doc = parse_list(NESTED)
-    paper = Paper("2311.01234", 1, TITLE, ("A. Author",), "", NOV_2023, NOV_2023,
-                  comment="Accepted at CVPR 2024")
+def _planned(comment: str):
+    """The outcome of `/add 2311.01234` on the nested list, the paper's arXiv comment as given."""
+    paper = Paper("2311.01234", 1, TITLE, ("A. Author",), "", NOV_2023, NOV_2023, comment=comment)
     request = AddRequest("2311.01234", parse_ref("2311.01234"))
-    _, [outcome] = plan_additions(doc, [request], {request.ref: paper}, [], config=Config(),
-                                  requested_by="maint", issue=1)
-    assert outcome.kind == "added" and outcome.section.path[-2:] == ("Year 2024", "CVPR")
-    _, [outcome] = plan_additions(doc, [request], {request.ref: replace(paper, comment="")}, [],
+    _, [outcome] = plan_additions(parse_list(NESTED), [request], {request.ref: paper}, [],
                                   config=Config(), requested_by="maint", issue=1)
-    assert outcome.section.path[-2:] == ("Year 2023", "arXiv")
+    return outcome
+
+
+def test_add_reads_the_venue_from_arxiv_metadata():
+    outcome = _planned("Accepted at CVPR 2024")
+    assert outcome.kind == "added" and outcome.section.path[-2:] == ("Year 2024", "CVPR")
+    assert _planned("").section.path[-2:] == ("Year 2023", "arXiv")
 
 
 def test_classify_shows_the_venue_that_placed_the_paper(tmp_path):
@@ -147,15 +148,10 @@ def test_classify_shows_the_venue_that_placed_the_paper(tmp_path):
 
 
 def test_the_reply_says_which_venue_placed_the_paper():
-    doc = parse_list(NESTED)
-    paper = Paper("2311.01234", 1, TITLE, ("A. Author",), "", NOV_2023, NOV_2023,
-                  comment="Accepted at CVPR 2024")
-    request = AddRequest("2311.01234", parse_ref("2311.01234"))
-    _, [outcome] = plan_additions(doc, [request], {request.ref: paper}, [], config=Config(),
-                                  requested_by="maint", issue=1)
+    outcome = _planned("Accepted at CVPR 2024")
     assert outcome.placed_by == "accepted at CVPR 2024"
     reply = render_reply([outcome], pull_url=None, blob_url="https://example.test/blob",
-                         sections=[s.path for s in doc.paper_sections()])
+                         sections=[s.path for s in parse_list(NESTED).paper_sections()])
     added = OUTCOME_TEXT["added"].format(section="Year 2024 › CVPR")
     assert added + PLACED_BY.format(reason="accepted at CVPR 2024") in reply
 
