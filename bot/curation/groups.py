@@ -31,7 +31,7 @@ class Topic:
     key: tuple[str, ...]  # the path without its group headings
     sections: tuple[Section, ...]  # in document order
     spans: tuple[YearSpan | None, ...]  # the years each section's group headings stand for
-    venues: tuple[frozenset[str], ...] = ()  # the venues they name (`venue_key`): "iclr", "arxiv"
+    venues: tuple[frozenset[str], ...]  # the venues they name (`venue_key`): "iclr", "arxiv"
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -53,7 +53,7 @@ class Topic:
         the group whose years hold the paper's date, else the nearest group (the newest for a
         paper newer than every group), else, with no date, the newest group."""
         dated = [(span, s, named) for span, s, named
-                 in zip(self.spans, self.sections, self._named(), strict=True) if span]
+                 in zip(self.spans, self.sections, self.venues, strict=True) if span]
         if not dated:
             return max(self.sections, key=_paper_count), ""
         name, year = venue_key(venue), venue_year(venue)
@@ -79,10 +79,6 @@ class Topic:
                                                bool(name) and bool(found[2] - {name, "arxiv"}),
                                                not _preprints(found[1])))
         return chosen[1], YEAR_REASON.format(venue=venue) if year is not None else ""
-
-    def _named(self) -> tuple[frozenset[str], ...]:
-        """The venues each section's group headings name ("iclr" for `ICLR 2024`)."""
-        return self.venues or tuple(frozenset() for _ in self.sections)
 
 
 def group_headings(paths: Iterable[Sequence[str]]) -> frozenset[str]:

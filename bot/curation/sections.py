@@ -156,8 +156,8 @@ def choose_section(
         scores = [s + ABSTRACT_WEIGHT * e for s, e in zip(scores, extra, strict=True)]
     shares = _softmax(scores)
     order = sorted(range(len(topics)), key=lambda i: -scores[i])
-    ranked = tuple((topics[i].place(published, venue), round(shares[i], 4))
-                   for i in order[:MAX_CANDIDATES])
+    placed = [topics[i].placement(published, venue) for i in order[:MAX_CANDIDATES]]
+    ranked = tuple((section, round(shares[i], 4)) for (section, _), i in zip(placed, order, strict=False))
     best = order[0]
     if default_section and model.text_match(title + " " + abstract) < NOTHING_MATCHED:
         fallback = match_section(doc, default_section, hints=hints, published=published, venue=venue)
@@ -165,7 +165,7 @@ def choose_section(
             return SectionChoice(fallback, 0.0, ranked, confident=False)
     return SectionChoice(ranked[0][0], ranked[0][1], ranked,
                          confident=shares[best] >= CONFIDENT_SHARE,
-                         reason=topics[best].placement(published, venue)[1])
+                         reason=placed[0][1])
 
 
 def nearest_listed_paper(doc: ListDocument, title: str) -> tuple[str, float] | None:

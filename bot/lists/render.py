@@ -14,7 +14,7 @@ from bot.lists.entries.dates import format_date as write_date
 from bot.lists.entries.format import INDENT_SLOT, AuthorStyle, CellFormat, EntryFormat
 from bot.lists.entries.pieces import PAPER_HOST
 from bot.lists.entries.template import CODE_LINK, HEAD_SLOTS, SHORT_BADGE, SHORT_SLOT, SLOT
-from bot.lists.entries.title import paper_name
+from bot.lists.entries.title import name_and_rest, paper_name
 from bot.papers.references import Paper
 from bot.papers.venues import venue_of
 
@@ -142,8 +142,8 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
         if name == "abstract":
             return escape(abstract_excerpt(paper.abstract))
         if name in ("head", "tail"):  # `***Name:*** rest of the title`
-            head, _, tail = paper.title.partition(":")
-            return escape(head.strip() if name == "head" else tail.strip())
+            head, tail = name_and_rest(paper.title)
+            return escape(head if name == "head" else tail)
         if name == "short":
             short = paper_name(paper.title, paper.abstract)
             return _badge_text(short, spaces="_") if arg == "badge" else escape(short)
@@ -170,7 +170,7 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
         url = code_link(paper)
         template = CODE_LINK.sub(lambda m: "" if not url else m[0].replace(
             f"⟦codelink:{m['wrapped'] or m['bare']}⟧", f"[{m['wrapped'] or m['bare']}]({url})"), template)
-    if "⟦head:" in template and not title_head(paper.title):
+    if "⟦head:" in template and not name_and_rest(paper.title)[0]:
         template = HEAD_SLOTS.sub(r"⟦title:\g<context>⟧", template)  # no name to set apart: the whole title
     if "⟦short:" in template:
         name = paper_name(paper.title, paper.abstract)
@@ -179,12 +179,6 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
         elif " " in name:  # badges show one-word names (`s1`, `LIMO`), not phrases
             template = SHORT_BADGE.sub("", template)
     return SLOT.sub(value, template)
-
-
-def title_head(title: str) -> str:
-    """The name a title opens with (`MikuDance` of `MikuDance: Animating...`), "" when it has none."""
-    head, colon, tail = title.partition(":")
-    return head.strip() if colon and tail.strip() and 0 < len(head.split()) <= 3 else ""
 
 
 def format_date(paper: Paper, fmt: str) -> str:

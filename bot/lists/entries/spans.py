@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from bot.lists.entries.pieces import VENUE_WORD, find_dates, looks_like_authors
-from bot.lists.entries.title import short_name
+from bot.lists.entries.title import name_and_rest, short_name
 
 Span = tuple[int, int, str]
 _ITALIC = re.compile(r"(?<![*\w])([*_])(?![*\s])([^*_]+?)(?<!\s)\1(?![*\w])")
@@ -66,11 +66,11 @@ def _venue_before(text: str, at: int, context: str, spans: list[Span], venues: l
 def _split_title(text: str, title: str) -> re.Match[str] | None:
     """`***MikuDance:*** Animating Character Art`: a title whose name (the head before its colon) is
     emphasised apart from the rest; the match has groups `head` and `tail`."""
-    head, colon, tail = title.partition(":")
-    if not colon or not head.strip() or not tail.strip() or len(head.split()) > 3:
+    head, tail = name_and_rest(title)
+    if not head:
         return None
-    return re.search(r"(?P<em>\*{1,3}|_{1,3})(?P<head>" + re.escape(head.strip()) + r")(?::(?P=em)|(?P=em):)"
-                     r"[ \t]+(?P<tail>" + re.escape(tail.strip()) + ")", text)
+    return re.search(r"(?P<em>\*{1,3}|_{1,3})(?P<head>" + re.escape(head) + r")(?::(?P=em)|(?P=em):)"
+                     r"[ \t]+(?P<tail>" + re.escape(tail) + ")", text)
 
 
 def _italic_authors(italic: re.Match[str], context: str, spans: list[Span], authors: list[str],

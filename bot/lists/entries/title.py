@@ -161,6 +161,16 @@ def _row_title(row: str, columns: tuple[str, ...]) -> str:
 
 
 @lru_cache(maxsize=8192)  # the learner asks again for the same titles each time a section is learned
+def name_and_rest(title: str) -> tuple[str, str]:
+    """The name a title opens with and the rest (`MikuDance: Animating...` -> ("MikuDance",
+    "Animating...")); ("", "") when it opens with none (no colon, more than three words before it,
+    or nothing after it)."""
+    head, colon, tail = title.partition(":")
+    if colon and tail.strip() and 0 < len(head.split()) <= 3:
+        return head.strip(), tail.strip()
+    return "", ""
+
+
 def short_name(title: str) -> str:
     """The name of a paper's dataset or method as its title gives it ("" when it gives none): the head of
     `PIQA: Reasoning about...`, or a name the title introduces as such (`... with the MATH Dataset`,
