@@ -297,13 +297,15 @@ def main(argv: list[str]) -> None:
     parser.add_argument("data_dir", nargs="?", help="folder with lists/ (default: shared data)")
     parser.add_argument("--errors", metavar="LIST", help="print original vs rendered for this list")
     parser.add_argument("--limit", type=int, default=20, help="how many differing entries to print")
+    parser.add_argument("--only", metavar="NAME", help="measure the lists whose name contains this")
     args = parser.parse_args(argv[1:])
     base = data_dir(args.data_dir)
     lists = load_lists(base)
-    if args.errors:
-        lists = {k: v for k, v in lists.items() if args.errors in k}
-        if not lists:
-            parser.error(f"no list named like {args.errors!r}")
+    for wanted in (args.errors, args.only):
+        if wanted:
+            lists = {k: v for k, v in lists.items() if wanted in k}
+            if not lists:
+                parser.error(f"no list named like {wanted!r}")
     errors: list[tuple[str, str]] | None = [] if args.errors else None
     print(f"data: {base}\n")
     print(HEADER)
@@ -339,7 +341,8 @@ def main(argv: list[str]) -> None:
     if errors is not None:
         print_errors(errors, args.limit)
         return
-    timing(base, lists)
+    if not args.only:
+        timing(base, lists)
 
 
 if __name__ == "__main__":
