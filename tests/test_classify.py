@@ -328,6 +328,18 @@ def test_unreadable_include_expressions_are_reported():
     ("jailbreak*", "Jail-Breaking VLMs", "", 1.0),
     ("red teaming", "Red-teaming agents", "", 1.0),
     ("gpt4", "Probing GPT-4", "", 0.0),
+    # A `*` term is a word start as written ("vulnerabilit*" stems to nothing shorter, while
+    # "vulnerabilities" stems to "vulnerabil"); its stem is no wildcard of its own ("steal" ->
+    # "ste" must not meet "steering", "ethic" -> "eth" not "ethnicity"); forms of the written
+    # word still meet it, and a long stem still starts words.
+    ("vulnerabilit*", "Life-cycle routing vulnerabilities of LLM routers", "", 1.0),
+    ("vulnerabilit*", "A study", "a vulnerability", 0.25),
+    ("steal*", "Self-Steering Language Models", "", 0.0),
+    ("steal*", "Stealing prompts", "", 1.0),
+    ("ti:ethic*", "Race, Ethnicity, and Gender", "", 0.0),
+    ("ti:ethic*", "The ethics of LLMs", "", 1.0),
+    ("refusal*", "Models that refuse", "", 1.0),
+    ("hallucination*", "Hackers or Hallucinators?", "", 1.0),
 ])
 def test_soft_query_evaluation(query, title, abstract, expected):
     paper = PaperText.of(title, abstract, None)

@@ -14,11 +14,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.curation.textfeatures import word_stems
+from bot.curation.textfeatures import stem, words
 
 # Strength of a phrase found once in the abstract; each further mention adds as much again of
 # what is left (noisy-or): three mentions give about 0.58, a title mention gives 1.0.
 ABSTRACT_HIT = 0.25
+# A `*` term's stem also starts words when it keeps this many letters ("hallucination*" ->
+# "hallucinat*" meets "hallucinatory"); shorter stems start unrelated words ("steal" -> "ste").
+STEMMED_PREFIX_MIN = 6
 # A `cat:` term when the paper's categories are unknown: neither for nor against.
 UNKNOWN_CATEGORY = 0.5
 
@@ -38,6 +41,7 @@ class Term:
     text: str  # the phrase as written, without quotes
     stems: tuple[str, ...]  # its word stems, matched as a contiguous run
     prefix: bool = False  # written with a trailing `*`
+    word: str = ""  # the last word as written (lowercased): what a `*` term's words begin with
 
 
 @dataclass(frozen=True)
@@ -50,34 +54,48 @@ class Node:
 @dataclass(frozen=True)
 class PaperText:
     """A paper as the query sees it: stems of its title and abstract, its categories, and the
-    stems of the hyphenated compounds in its title and abstract, each joined into one word."""
+    stems of the hyphenated compounds in its title and abstract, each joined into one word; the
+    `*_words` fields hold the same words unstemmed (a `*` term reads the words as written)."""
 
     title: tuple[str, ...]
     abstract: tuple[str, ...]
     categories: tuple[str, ...] | None  # None when unknown
     title_compounds: tuple[str, ...] = ()
     abstract_compounds: tuple[str, ...] = ()
+    title_words: tuple[str, ...] | None = None
+    abstract_words: tuple[str, ...] | None = None
+    title_compound_words: tuple[str, ...] | None = None
+    abstract_compound_words: tuple[str, ...] | None = None
 
     @classmethod
     def of(cls, title: str, abstract: str, categories: Sequence[str] | None) -> PaperText:
         cats = tuple(c.lower() for c in categories) if categories else None
-        return cls(tuple(word_stems(title)), tuple(word_stems(abstract)), cats,
-                   _compounds(title), _compounds(abstract))
+        title_words, abstract_words = tuple(words(title)), tuple(words(abstract))
+        title_joined, abstract_joined = _compounds(title), _compounds(abstract)
+        return cls(_stems(title_words), _stems(abstract_words), cats,
+                   _stems(title_joined), _stems(abstract_joined),
+                   title_words, abstract_words, title_joined, abstract_joined)
 
     def in_title(self, term: Term) -> int:
         """Mentions of `term` in the title, in either spelling of a compound (the larger count:
         one compound is never counted twice)."""
-        return max(count_phrase(term, self.title), count_phrase(term, self.title_compounds))
+        return max(count_phrase(term, self.title, self.title_words),
+                   count_phrase(term, self.title_compounds, self.title_compound_words))
 
     def in_abstract(self, term: Term) -> int:
-        return max(count_phrase(term, self.abstract), count_phrase(term, self.abstract_compounds))
+        return max(count_phrase(term, self.abstract, self.abstract_words),
+                   count_phrase(term, self.abstract_compounds, self.abstract_compound_words))
+
+
+def _stems(found: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(stem(w) for w in found)
 
 
 def _compounds(text: str) -> tuple[str, ...]:
-    """Stems of the hyphenated compounds of `text` written as one word ("jail-breaking" as
-    "jailbreaking", meeting `jailbreak*`). The split spelling stays in the text's own stems
+    """The hyphenated compounds of `text` written as one word ("jail-breaking" as
+    "jailbreaking", meeting `jailbreak*`). The split spelling stays in the text's own words
     ("red-teaming" still meets "red teaming")."""
-    return tuple(word_stems(" ".join(m.replace("-", "") for m in _COMPOUND.findall(text))))
+    return tuple(words(" ".join(m.replace("-", "") for m in _COMPOUND.findall(text))))
 
 
 def parse_query(query: str) -> Node:
@@ -153,7 +171,9 @@ def _term(token: str) -> Term:
     text = text.rstrip("*")
     if field == "cat":
         return Term(field, text.lower(), (), prefix)
-    return Term(field, text, tuple(word_stems(text)), prefix)
+    written = words(text)
+    return Term(field, text, tuple(stem(w) for w in written), prefix,
+                written[-1] if written else "")
 
 
 def evaluate(node: Node, paper: PaperText) -> float:
@@ -189,8 +209,13 @@ def term_strength(term: Term, paper: PaperText) -> float:
     return 1.0 - (1.0 - ABSTRACT_HIT) ** hits
 
 
-def count_phrase(term: Term, stems: Sequence[str]) -> int:
-    """Occurrences of the term's stems as a contiguous run (the last may be a prefix)."""
+def count_phrase(term: Term, stems: Sequence[str], written: Sequence[str] | None = None) -> int:
+    """Occurrences of the term's stems as a contiguous run. The last word of a `*` term is a
+    word start as written, as arXiv reads it: a word matches when it begins with it, or is a
+    form of the written word itself (same stem), or begins with that stem when the stem is long
+    enough to say something (`STEMMED_PREFIX_MIN`). The prefix is never stemmed first: `steal*`
+    would become `ste*` and meet "steering" and "step". `written`: the words behind `stems`
+    (without them, the stems are matched against the stemmed prefix)."""
     size = len(term.stems)
     if size == 1 and not term.prefix:
         return stems.count(term.stems[0])
@@ -200,10 +225,19 @@ def count_phrase(term: Term, stems: Sequence[str]) -> int:
     for start in range(len(stems) - size + 1):
         window = stems[start : start + size]
         if all(a == b for a, b in zip(window[:-1], term.stems[:-1], strict=True)) and (
-            window[-1].startswith(term.stems[-1]) if term.prefix else window[-1] == term.stems[-1]
+            _begins(term, window[-1], written[start + size - 1] if written else None)
+            if term.prefix else window[-1] == term.stems[-1]
         ):
             count += 1
     return count
+
+
+def _begins(term: Term, stemmed: str, word: str | None) -> bool:
+    if word is None or not term.word:
+        return stemmed.startswith(term.stems[-1])
+    root = term.stems[-1]
+    return (word.startswith(term.word) or stemmed == root
+            or (len(root) >= STEMMED_PREFIX_MIN and word.startswith(root)))
 
 
 def terms_of(node: Node, *, positive_only: bool = False) -> list[Term]:
