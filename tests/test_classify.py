@@ -336,6 +336,7 @@ def test_unreadable_include_expressions_are_reported():
     ("vulnerabilit*", "A study", "a vulnerability", 0.25),
     ("steal*", "Self-Steering Language Models", "", 0.0),
     ("steal*", "Stealing prompts", "", 1.0),
+    ("steal*", "A study", "to steer a robot", 0.0),
     ("ti:ethic*", "Race, Ethnicity, and Gender", "", 0.0),
     ("ti:ethic*", "The ethics of LLMs", "", 1.0),
     ("refusal*", "Models that refuse", "", 1.0),

@@ -19,9 +19,9 @@ from bot.curation.textfeatures import stem, words
 # Strength of a phrase found once in the abstract; each further mention adds as much again of
 # what is left (noisy-or): three mentions give about 0.58, a title mention gives 1.0.
 ABSTRACT_HIT = 0.25
-# A `*` term's stem also starts words when it keeps this many letters ("hallucination*" ->
-# "hallucinat*" meets "hallucinatory"); shorter stems start unrelated words ("steal" -> "ste").
-STEMMED_PREFIX_MIN = 6
+# A `*` term's stem also starts words when it keeps this many letters ("refusal*" -> "refus*"
+# meets "refused"); shorter stems start unrelated words ("steal" -> "ste" meets "steer").
+STEMMED_PREFIX_MIN = 5
 # A `cat:` term when the paper's categories are unknown: neither for nor against.
 UNKNOWN_CATEGORY = 0.5
 
@@ -211,11 +211,11 @@ def term_strength(term: Term, paper: PaperText) -> float:
 
 def count_phrase(term: Term, stems: Sequence[str], written: Sequence[str] | None = None) -> int:
     """Occurrences of the term's stems as a contiguous run. The last word of a `*` term is a
-    word start as written, as arXiv reads it: a word matches when it begins with it, or is a
-    form of the written word itself (same stem), or begins with that stem when the stem is long
-    enough to say something (`STEMMED_PREFIX_MIN`). The prefix is never stemmed first: `steal*`
-    would become `ste*` and meet "steering" and "step". `written`: the words behind `stems`
-    (without them, the stems are matched against the stemmed prefix)."""
+    word start as written, as arXiv reads it: a word matches when it begins with it, or with
+    its stem when the stem is long enough to say something (`STEMMED_PREFIX_MIN`). The prefix
+    is never merely stemmed: `steal*` would become `ste*` and meet "steering" and "step", and
+    `vulnerabilit*` would miss "vulnerabilities" (stem `vulnerabil`). `written`: the words
+    behind `stems` (without them, the stems are matched against the stemmed prefix)."""
     size = len(term.stems)
     if size == 1 and not term.prefix:
         return stems.count(term.stems[0])
@@ -236,8 +236,7 @@ def _begins(term: Term, stemmed: str, word: str | None) -> bool:
     if word is None or not term.word:
         return stemmed.startswith(term.stems[-1])
     root = term.stems[-1]
-    return (word.startswith(term.word) or stemmed == root
-            or (len(root) >= STEMMED_PREFIX_MIN and word.startswith(root)))
+    return word.startswith(term.word) or (len(root) >= STEMMED_PREFIX_MIN and word.startswith(root))
 
 
 def terms_of(node: Node, *, positive_only: bool = False) -> list[Term]:
