@@ -287,6 +287,22 @@ def test_relevance_reasons_name_what_matched(seed_config):
     assert any("excluded `quadrotor`" in r for r in off_topic.reasons)
 
 
+@pytest.mark.parametrize(("title", "relevant"), [
+    # The example config speaks its topic's words: attacks and safeguards of models and agents
+    # (hand-written titles, not from the labelled feed).
+    ("Hijacking GUI Agents through Pop-up Windows", True),
+    ("Stealing System Prompts from Claude", True),
+    ("Why Are Web Agents More Vulnerable?", True),
+    ("Safeguarding Chain-of-Thought Against Leakage", True),
+    ("Moral Judgements of Large Language Models", True),
+    ("Vulnerabilities of LLM Routers", True),
+    # ... and its `*` terms do not stand for shorter stems ("steal*" is not "ste*").
+    ("Stepwise Steering of Large Language Models", False),
+])
+def test_the_example_config_knows_its_topic_words(seed_config, title, relevant):
+    assert score_relevance(title, "", [], latest=seed_config.latest).relevant == relevant
+
+
 def test_categories_lower_the_score_when_none_is_listed(seed_config):
     title = "Jailbreak Attacks on Large Language Models"
     listed = score_relevance(title, "", ["cs.CL"], latest=seed_config.latest)
