@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.lists.entries.title import paper_name, short_name
+from bot.lists.entries.template import induce
+from bot.lists.entries.title import entry_title, paper_name, short_name
 
 
 @pytest.mark.parametrize(("title", "expected"), [
@@ -39,3 +40,35 @@ def test_short_name_only_where_the_title_names_something(title: str, expected: s
 def test_paper_name_falls_back_to_the_name_the_abstract_introduces(abstract: str, expected: str) -> None:
     assert paper_name("Training Verifiers to Solve Math Word Problems", abstract) == expected
     assert paper_name("PIQA: Reasoning about Physical Commonsense", abstract) == "PIQA"
+
+
+# MedLLMs (../shared/data/lists/raw/AI-in-Health__MedLLMsPracticalGuide.md): a venue and date in
+# brackets before the title, a name set apart by `**Name**:`, a year after the title.
+@pytest.mark.parametrize(("line", "title"), [
+    ("* [**Arxiv, 2023**] **OphGLM**: Training an Ophthalmology Large Language-and-Vision Assistant based on "
+     "Instructions and Dialogue. [paper](https://arxiv.org/abs/2306.12174)",
+     "OphGLM: Training an Ophthalmology Large Language-and-Vision Assistant based on Instructions and Dialogue"),
+    ("* [**ENNLP, 2019**] **SciBERT**: A Pretrained Language Model for Scientific Text. "
+     "[paper](https://arxiv.org/abs/1903.10676)", "SciBERT: A Pretrained Language Model for Scientific Text"),
+    ("* [**NeurIPS, 2023.7**] Jailbroken: How does llm safety training fail?. [paper](https://arxiv.org/abs/2307.02483)",
+     "Jailbroken: How does llm safety training fail?"),
+    ("* [**Arxiv, 2023**] A survey of hallucination in large foundation models. 2023. "
+     "[paper](https://arxiv.org/abs/2309.05922)", "A survey of hallucination in large foundation models"),
+    ("* **emrQA**: emrqa: A large corpus for question answering on electronic medical records 2018. "
+     "[paper](https://arxiv.org/abs/1809.00732)",
+     "emrQA: emrqa: A large corpus for question answering on electronic medical records"),
+    # unchanged: a date tag before a bold title (WooooDyy), a title in quotes after a bold name (codefuse)
+    ("- [2023/10] **Towards Uncertainty-Aware Language Agent.**", "Towards Uncertainty-Aware Language Agent"),
+    ('1. **AFM**: "Apple Intelligence Foundation Language Models" [2024-07] [[paper](https://arxiv.org/abs/2407.21075)]',
+     "Apple Intelligence Foundation Language Models"),
+])
+def test_title_without_the_venue_and_year_around_it(line: str, title: str) -> None:
+    assert entry_title(line, "list_item") == title
+
+
+def test_venue_and_date_bracket_is_learned_as_venue_and_date() -> None:
+    line = ("* [**Arxiv, 2023.10**] **AlpaCare**: Instruction-tuned Large Language Models for Medical "
+            "Application. [paper](https://arxiv.org/abs/2310.14558)")
+    induced = induce(line, "list_item", entry_title(line, "list_item"))
+    assert induced is not None
+    assert induced.lines == ["* [**⟦venue:text⟧, ⟦date:YYYY.MM⟧**] **⟦head:text⟧**: ⟦tail:text⟧. [paper](⟦url⟧)"]
