@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 from bot.lists.entries.cells import github_repo, without_stars_badge
 from bot.lists.entries.choice import OPTIONAL_VENUE, OPTIONAL_VENUE_PIECE
+from bot.lists.entries.dates import DateSpan, settle_widths
 from bot.lists.entries.dates import format_date as write_date
 from bot.lists.entries.format import INDENT_SLOT, AuthorStyle, CellFormat, EntryFormat
 from bot.lists.entries.pieces import PAPER_HOST
@@ -131,7 +133,7 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
         if name == "url":  # `link`: a paper the section links by DOI or venue page (bot.lists.identity)
             return paper.link or fmt.url_form.format(id=paper.arxiv_id, v=f"v{paper.version}")
         if name == "date":
-            return format_date(paper, arg)
+            return format_date(paper, arg, fmt.dates)
         if name == "authors":
             return escape(format_authors(paper.authors, fmt.authors))
         if name == "venue" and arg == "cell":
@@ -181,9 +183,11 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
     return SLOT.sub(value, template)
 
 
-def format_date(paper: Paper, fmt: str) -> str:
-    """The paper's first-version date, written like the section's dates."""
-    return write_date(paper.published, fmt)
+def format_date(paper: Paper, fmt: str, siblings: Sequence[DateSpan] = ()) -> str:
+    """The paper's first-version date, written like the section's dates (the month's and day's width
+    as the siblings nearest in date write them)."""
+    day = paper.published
+    return write_date(day, settle_widths(fmt, siblings, near=day.year * 100 + day.month) if siblings else fmt)
 
 
 def code_link(paper: Paper) -> str:
