@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 import pytest
 
+from bot.lists.entries.format import EntryFormat
 from bot.lists.entries.template import induce
 from bot.lists.entries.title import entry_title, paper_name, short_name
+from bot.lists.render import render_entry
+from bot.papers.references import Paper
 
 
 @pytest.mark.parametrize(("title", "expected"), [
@@ -72,3 +78,19 @@ def test_venue_and_date_bracket_is_learned_as_venue_and_date() -> None:
     induced = induce(line, "list_item", entry_title(line, "list_item"))
     assert induced is not None
     assert induced.lines == ["* [**⟦venue:text⟧, ⟦date:YYYY.MM⟧**] **⟦head:text⟧**: ⟦tail:text⟧. [paper](⟦url⟧)"]
+
+
+def test_venue_with_a_two_digit_year_after_the_title() -> None:
+    # qingsongedu (../shared/data/lists/raw/qingsongedu__awesome-AI-for-time-series-papers.md)
+    line = ("* Efficient temporal pattern mining in big time series using mutual information, VLDB'22. "
+            "[\\[paper\\]](https://arxiv.org/abs/2010.03653)")
+    title = entry_title(line, "list_item")
+    assert title == "Efficient temporal pattern mining in big time series using mutual information"
+    induced = induce(line, "list_item", title)
+    assert induced is not None and induced.venues == ["VLDB'22"]
+    assert induced.lines == ["* ⟦title:text⟧, ⟦venue:text⟧'⟦date:YY⟧. [\\[paper\\]](⟦url⟧)"]
+    fmt = EntryFormat(lines=tuple(induced.lines))
+    day = date(2021, 10, 7)
+    published = Paper("2110.01234", 1, "A New Study", ("Ann Lee",), "x", day, day, comment="Accepted at KDD 2022")
+    assert render_entry(fmt, published).startswith("* A New Study, KDD'22. [")
+    assert render_entry(fmt, replace(published, comment="")).startswith("* A New Study, arXiv'21. [")

@@ -33,6 +33,7 @@ _AUTOLINK = re.compile(r"\b(?:https?|ftp)://|\bwww\.", re.IGNORECASE)  # GitHub 
 _BLOCK_START = re.compile(r"^(?:[#>+=-]|\d+[.)](?=\s|$))")
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,9}[.)]|[-*+])[ \t]+")
 _VENUE_YEAR = re.compile(r"⟦venue:(\w+)⟧ ⟦date:YYYY⟧")
+_VENUE_SHORT_YEAR = re.compile(r"⟦venue:(\w+)⟧(['’])⟦date:YY⟧")  # `VLDB'22`
 
 
 def _one_line(text: str) -> str:
@@ -168,6 +169,10 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
     if "⟦venue:" in template:
         # "ICLR 2025" written as venue and year: the year is the venue's when arXiv names one.
         template = _VENUE_YEAR.sub(r"⟦venue:\1⟧" if venue_of(paper, with_year=True) else r"\g<0>", template)
+        named = re.fullmatch(r"(?P<name>.+?)\s+(?:19|20)(?P<yy>\d{2})", venue_of(paper, with_year=True))
+        if named:  # `VLDB'22`: the venue's own year, cut as the siblings cut it
+            template = _VENUE_SHORT_YEAR.sub(
+                lambda m: _ESCAPERS.get(m[1], escape_inline)(named["name"]) + m[2] + named["yy"], template)
     if "⟦codelink:" in template:
         url = code_link(paper)
         template = CODE_LINK.sub(lambda m: "" if not url else m[0].replace(

@@ -20,6 +20,9 @@ _VENUE_BEFORE_DATE = re.compile(
     + VENUE_WORD.pattern.replace("?P<", "?P<v_") + r")(?P<close>(?P=em))?[\s,]*$", re.IGNORECASE)
 _VENUE_AFTER_AUTHORS = re.compile(
     r"(?<=[.,])\s+(?P<name>" + VENUE_WORD.pattern.replace("?P<", "?P<a_") + r")\.?$", re.IGNORECASE)
+# `VLDB'22`, `ICDE’22`: a venue in capitals with its year cut to two digits after an apostrophe.
+_VENUE_SHORT_YEAR = re.compile(
+    r"(?<![\w'’])(?P<name>[A-Z][A-Za-z&/\-]*[A-Z][A-Za-z&/\-]*)['’](?P<yy>\d{2})(?![\w'’])")
 _AFFILIATION = re.compile(r"\s*\([^()]*\)")
 _ET_AL_END = re.compile(r"\bet\.?\s+al\.$")
 _AUTHOR_RUN = re.compile(r"[\s,;:–—-]*(?P<names>[^\W\d_][^()\[\]*_|<>\d]*?)[\s(\[,;]*$")
@@ -48,6 +51,12 @@ def run_spans(text: str, title: str, context: str, authors: list[str], venues: l
         if not _overlaps(spans, date.start, date.end):
             spans.append((date.start, date.end, f"⟦date:{date.fmt}⟧"))
             _venue_before(text, date.start, context, spans, venues)
+    if "'" in text or "’" in text:
+        for venue in _VENUE_SHORT_YEAR.finditer(text):
+            if not _overlaps(spans, venue.start(), venue.end()):
+                venues.append(venue[0])
+                spans += [(venue.start("name"), venue.end("name"), f"⟦venue:{context}⟧"),
+                          (venue.start("yy"), venue.end("yy"), "⟦date:YY⟧")]
     if not title and not authors_seen and not any("⟦authors:" in slot for *_, slot in spans):
         _plain_authors(text, spans, context, authors)
     return spans, title

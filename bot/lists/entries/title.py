@@ -19,8 +19,9 @@ _LEADING_TAG = re.compile(r"^\[[^\[\]]{1,30}\][ \t]+(?=[*_])")
 # the title (a year in it), which is no part of the title.
 _DATED_TAG = re.compile(r"^\[(?P<em>\*{0,3})[^\[\]]{0,30}?(?<!\d)(?:19|20)\d{2}(?!\d)[^\[\]]{0,12}?(?P=em)\]"
                         r"[ \t]+(?=\S)")
-# `Title. 2023.`, `Title 2023.`: the year a list writes after the title, no part of it.
-_YEAR_AFTER = re.compile(r"(?<=\S)[.,]?[ \t]+(?:19|20)\d{2}$")
+# `Title. 2023.`, `Title 2023.`, `Title, VLDB'22.`: the year (and venue) a list writes after the title.
+_YEAR_AFTER = re.compile(r"(?<=\S)(?:[.,]?[ \t]+(?:19|20)\d{2}"
+                         r"|,[ \t]+[A-Z][A-Za-z&/\-]*[A-Z][A-Za-z&/\-]*['’]\d{2})$")
 _STRONG_TITLE_COLUMN = re.compile(r"title|paper|article", re.IGNORECASE)
 _TITLE_COLUMN = re.compile(r"title|paper|name|article", re.IGNORECASE)
 # Acronyms that name a field or a kind of model, not one paper's dataset or method.
@@ -106,7 +107,8 @@ def entry_title(text: str, kind: str, columns: tuple[str, ...] = ()) -> str:
         return clean_title(quoted[1])
     # `Title [[Paper]](url) [[Code]](url)`: the words before the links, not "[Paper] [Code]"; without
     # the venue and year that follow it (`Title, in *ICLR* 2023. [\[paper\]](url)`)
-    return _VENUE_TAIL.sub("", _without_year(plain_text(PIECE_PATTERN.sub(_without_generic_link, body))))
+    text = clean_title(plain_text(PIECE_PATTERN.sub(_without_generic_link, body)))
+    return _without_year(_VENUE_TAIL.sub("", text))
 
 
 def _without_year(text: str) -> str:
