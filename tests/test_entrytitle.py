@@ -94,3 +94,21 @@ def test_venue_with_a_two_digit_year_after_the_title() -> None:
     published = Paper("2110.01234", 1, "A New Study", ("Ann Lee",), "x", day, day, comment="Accepted at KDD 2022")
     assert render_entry(fmt, published).startswith("* A New Study, KDD'22. [")
     assert render_entry(fmt, replace(published, comment="")).startswith("* A New Study, arXiv'21. [")
+
+
+@pytest.mark.parametrize(("line", "venue", "template"), [
+    # MedLLMs: venues no list of names knows, in the bracket that holds the date
+    ("* [**I3CE, 2023**] Trust in Construction AI-Powered Collaborative Robots: A Qualitative Empirical Analysis. "
+     "[paper](https://arxiv.org/abs/2308.14846)", "I3CE", "* [**⟦venue:text⟧, ⟦date:YYYY⟧**] ⟦title:text⟧. [paper](⟦url⟧)"),
+    ("* [**Nature Medicine, 2024.5**] **BiomedGPT**: A generalist vision-language foundation model. "
+     "[paper](https://arxiv.org/abs/2305.17100)", "Nature Medicine",
+     "* [**⟦venue:text⟧, ⟦date:YYYY.M⟧**] **⟦head:text⟧**: ⟦tail:text⟧. [paper](⟦url⟧)"),
+    # codefuse: `[ESEC/FSE 2022]` after the date
+    ('8. "NatGen: Generative pre-training by Naturalizing source code" [2022-06] [ESEC/FSE 2022] '
+     "[[paper](https://arxiv.org/abs/2206.07585)]", "ESEC/FSE",
+     '⟦number⟧. "⟦title:text⟧" [⟦date:YYYY-MM⟧] [⟦venue:text⟧ ⟦date:YYYY⟧] [[paper](⟦url⟧)]'),
+])
+def test_any_name_in_the_bracket_of_a_date_is_its_venue(line: str, venue: str, template: str) -> None:
+    induced = induce(line, "list_item", entry_title(line, "list_item"))
+    assert induced is not None
+    assert (induced.venues, induced.lines) == ([venue], [template])
