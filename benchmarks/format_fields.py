@@ -2,9 +2,11 @@
 
 Fields (issue #14):
   columns:  how many lines the entry has and, on table rows, how many cells each has;
-  digits:   the digit-and-separator skeleton of every cell or line (digit runs as `d`, `-./,:` kept,
-            letters and the rest dropped, and with them a `-./` between two letters, which joins
-            words, `Vision-Language`): dates, numbering, years beside venues;
+  digits:   the digit-and-separator skeleton of every cell or line (digit runs as `d`, `-./,:` kept
+            where a digit stands beside them, a space apart at most; letters and the rest dropped,
+            and with them a separator between words, `Vision-Language`, `**Name**: Title`,
+            `Fudan University / CityU`, and a list marker, which the markup field compares): dates,
+            numbering, years beside venues;
   links:    the entry's links in order, each as what it shows (the title, a generic label such as
             `paper`, a badge) and where it points (arXiv abs/pdf/..., or another paper host);
             code links, project pages and badges arXiv cannot supply are left out;
@@ -30,6 +32,8 @@ _KEEP = re.compile(r"[^d\-./,:]")
 # A hyphen, slash or period between two letters is part of a word (`Vision-Language`, `and/or`,
 # `U.S.`), not a separator of digits: dropped before the skeleton is taken.
 _IN_WORD = re.compile(r"(?<=[^\W\d_])[-./]+(?=[^\W\d_])")
+# In the skeleton (digits as `d`, other letters as `x`, spaces kept): a separator no digit stands beside.
+_NOT_BY_DIGITS = re.compile(r"(?<!d)(?<!d )[-./,:]+(?! ?d)")
 _PLACEHOLDER_WORDS = "to fill in"
 
 
@@ -64,8 +68,8 @@ def _columns(text: str) -> list[int]:
 def _digits(text: str) -> list[list[str]]:
     no_urls = PIECE_PATTERN.sub(lambda m: m["link_text"] or m["hl_text"] or "" if (m["link"] or m["html_link"])
                                 else "", text)
-    return [[_KEEP.sub("", _DIGITS.sub(lambda m: "d" * len(m[0]), _IN_WORD.sub("", cell).replace("d", "x")))
-              .strip(",.:")
+    return [[_KEEP.sub("", _NOT_BY_DIGITS.sub("", _DIGITS.sub(
+        lambda m: "d" * len(m[0]), re.sub(r"[^\S ]", " ", _IN_WORD.sub("", cell).replace("d", "x"))))).strip(",.:")
              for cell in cells] for cells in _cells(no_urls)]
 
 

@@ -77,6 +77,23 @@ def test_widths_come_from_siblings_that_show_them() -> None:
     assert settle_widths("YYYY-MM", samples) == "YYYY-MM"  # nothing to learn from
 
 
+def test_widths_siblings_disagree_on_follow_those_nearest_in_date() -> None:
+    # HillZhang (../shared/data/lists/raw/HillZhang1999__llm-hallucination-survey.md) wrote `2023.5`
+    # and now writes `2024.02`: a paper is written as the list wrote papers of its time.
+    shown = ("2023.5", "2023.8", "2023.10", "2023.9", "2023.6", "2024.02", "2024.03", "2024.01")
+    samples = [s for t in shown for s in find_dates(t)]
+    assert settle_widths("YYYY.M", samples, near=202402) == "YYYY.MM"
+    assert settle_widths("YYYY.M", samples, near=202305) == "YYYY.M"
+    assert settle_widths("YYYY.M", samples) == "YYYY.M"  # without a date: the majority
+    text = "# L\n\n## Papers\n\n" + "".join(
+        f"{i}. **Old Study {i} of Things**\n   *Ann Lee* [[paper]](https://arxiv.org/abs/{d[2:4]}0{d[5:]:0>2}.0{i:04d}) {d}\n"
+        for i, d in enumerate(shown, start=1))
+    doc = parse_list(text)
+    new = insert_entries(doc, [(doc.paper_sections()[0], Paper("2402.01234", 1, "A New Study", ("Ann Lee",), "x",
+                                                              date(2024, 2, 20), date(2024, 2, 20)))])
+    assert "2402.01234) 2024.02" in new, new
+
+
 # ---------------------------------------------------------------- table layouts of real lists
 
 PAPER = Paper("2403.01234", 1, "LLaRA: Large Language-Recommendation Assistant", ("Ann Lee", "Bo Wu"),

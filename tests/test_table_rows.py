@@ -97,3 +97,22 @@ def test_format_benchmark_digits_skip_hyphens_inside_words() -> None:
     for cell, same in (("**Vision-Language**&**and/or**", True), ("GPT-4", False), ("2024-05", False)):
         original = f"| 24.02 | {cell} | arxiv | [A](https://arxiv.org/abs/2402.00001) |"
         assert compare(original, written, "A")["digits"] is same
+
+
+@pytest.mark.parametrize(("original", "written", "same"), [
+    # codefuse: the colon of a name prefix is markup (compared there), not a separator of digits
+    ('48. **AFM**: "Apple Intelligence Foundation Language Models" [2024-07] [[paper](https://arxiv.org/abs/2407.21075)]',
+     '48. "Apple Intelligence Foundation Language Models" [2024-07] [[paper](https://arxiv.org/abs/2407.21075)]', True),
+    # ydyjya: an affiliation cell with a slash between names is a short phrase a placeholder stands for
+    ("| 25.11 | Wuhan University / MiLM Plus, Xiaomi Inc. | arxiv | [A](https://arxiv.org/abs/2511.12982) |",
+     "| 25.11 | *(to fill in)* | arxiv | [A](https://arxiv.org/abs/2511.12982) |", True),
+    # separators beside digits still count: a date's comma, a venue's year
+    ("| 08/27, 2025 | A |", "| 08/27 2025 | A |", False),
+    ('1. "A" [2022-12] [ACL 2023] [[paper](https://arxiv.org/abs/2212.09420)]',
+     '1. "A" [2022-12] [[paper](https://arxiv.org/abs/2212.09420)]', False),
+])
+def test_format_benchmark_digits_keep_only_separators_beside_digits(original: str, written: str, same: bool) -> None:
+    """`benchmarks/format_fields.py`: `-./,:` count where a digit stands beside them (a space apart)."""
+    from benchmarks.format_fields import compare
+
+    assert compare(original, written, "A")["digits"] is same

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 from bot.lists.entries.cells import github_repo, without_stars_badge
 from bot.lists.entries.choice import OPTIONAL_VENUE, OPTIONAL_VENUE_PIECE
+from bot.lists.entries.dates import DateSpan, settle_widths
 from bot.lists.entries.dates import format_date as write_date
 from bot.lists.entries.format import INDENT_SLOT, AuthorStyle, CellFormat, EntryFormat
 from bot.lists.entries.pieces import PAPER_HOST
@@ -31,6 +33,7 @@ _AUTOLINK = re.compile(r"\b(?:https?|ftp)://|\bwww\.", re.IGNORECASE)  # GitHub 
 _BLOCK_START = re.compile(r"^(?:[#>+=-]|\d+[.)](?=\s|$))")
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,9}[.)]|[-*+])[ \t]+")
 _VENUE_YEAR = re.compile(r"⟦venue:(\w+)⟧ ⟦date:YYYY⟧")
+_VENUE_SHORT_YEAR = re.compile(r"⟦venue:(\w+)⟧(['’])⟦date:YY⟧")  # `VLDB'22`
 
 
 def _one_line(text: str) -> str:
@@ -131,7 +134,7 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
         if name == "url":  # `link`: a paper the section links by DOI or venue page (bot.lists.identity)
             return paper.link or fmt.url_form.format(id=paper.arxiv_id, v=f"v{paper.version}")
         if name == "date":
-            return format_date(paper, arg)
+            return format_date(paper, arg, fmt.dates)
         if name == "authors":
             return escape(format_authors(paper.authors, fmt.authors))
         if name == "venue" and arg == "cell":
@@ -166,6 +169,10 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
     if "⟦venue:" in template:
         # "ICLR 2025" written as venue and year: the year is the venue's when arXiv names one.
         template = _VENUE_YEAR.sub(r"⟦venue:\1⟧" if venue_of(paper, with_year=True) else r"\g<0>", template)
+        named = re.fullmatch(r"(?P<name>.+?)\s+(?:19|20)(?P<yy>\d{2})", venue_of(paper, with_year=True))
+        if named:  # `VLDB'22`: the venue's own year, cut as the siblings cut it
+            template = _VENUE_SHORT_YEAR.sub(
+                lambda m: _ESCAPERS.get(m[1], escape_inline)(named["name"]) + m[2] + named["yy"], template)
     if "⟦codelink:" in template:
         url = code_link(paper)
         template = CODE_LINK.sub(lambda m: "" if not url else m[0].replace(
@@ -181,9 +188,11 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
     return SLOT.sub(value, template)
 
 
-def format_date(paper: Paper, fmt: str) -> str:
-    """The paper's first-version date, written like the section's dates."""
-    return write_date(paper.published, fmt)
+def format_date(paper: Paper, fmt: str, siblings: Sequence[DateSpan] = ()) -> str:
+    """The paper's first-version date, written like the section's dates (the month's and day's width
+    as the siblings nearest in date write them)."""
+    day = paper.published
+    return write_date(day, settle_widths(fmt, siblings, near=day.year * 100 + day.month) if siblings else fmt)
 
 
 def code_link(paper: Paper) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -70,15 +71,27 @@ def format_date(day: date, fmt: str) -> str:
     return DATE_TOKEN.sub(lambda m: tokens[m[0]], fmt)
 
 
-def settle_widths(fmt: str, samples: list[DateSpan]) -> str:
+NEAR_DATES = 5  # how many of the siblings nearest in date settle a width they disagree on
+
+
+def settle_widths(fmt: str, samples: Sequence[DateSpan], near: int = 0) -> str:
     """`fmt` with the width of its month and day taken from the samples that show it: `2024.12` alone
-    cannot tell `2024.9` from `2024.09`, a sibling dated in September can."""
+    cannot tell `2024.9` from `2024.09`, a sibling dated in September can. With `near` (a yyyymm), the
+    siblings nearest in date decide: a list that wrote `2023.5` and now writes `2024.02` is followed
+    as it wrote papers of that time."""
     same = [s for s in samples if _loose(s.fmt) == _loose(fmt)]
     for token, value in (("M", lambda s: s.key % 100), ("D", lambda s: s.day)):
-        shown = Counter(_width(s.fmt, token) for s in same if 0 < value(s) < 10)
+        showing = [s for s in same if 0 < value(s) < 10]
+        if near:
+            showing = sorted(showing, key=lambda s: abs(_months(s.key) - _months(near)))[:NEAR_DATES]
+        shown = Counter(_width(s.fmt, token) for s in showing)
         if shown:
             fmt = re.sub(rf"(?<![A-Z]){token}{{1,2}}(?![A-Z])", shown.most_common(1)[0][0], fmt)
     return fmt
+
+
+def _months(key: int) -> int:
+    return key // 100 * 12 + key % 100
 
 
 def _loose(fmt: str) -> str:

@@ -25,7 +25,7 @@ from bot.lists.entries.choice import (
     prefer_short_name,
     without_short,
 )
-from bot.lists.entries.dates import settle_widths
+from bot.lists.entries.dates import DateSpan, settle_widths
 from bot.lists.entries.order import ORDER_SAMPLE, entry_date_key
 from bot.lists.entries.pieces import PAPER_HOST, arxiv_ids_in, find_dates, split_authors
 from bot.lists.entries.template import SLOT, Induced, induce
@@ -92,6 +92,7 @@ class EntryFormat:
     cells: tuple[CellFormat, ...] = ()  # table rows only
     row_edges: tuple[bool, bool] = (True, True)  # table rows: leading and trailing pipe
     example: str = ""  # the existing entry the template was learned from
+    dates: tuple[DateSpan, ...] = ()  # the siblings' dates: widths they disagree on follow the nearest
 
     @property
     def title_style(self) -> str:
@@ -160,6 +161,7 @@ def learn_format(section: Section) -> EntryFormat:
         cells=_cells(best, window, templates) if window[best_index].kind == "table_row" else (),
         row_edges=_row_edges(window[best_index].text),
         example=window[best_index].text,
+        dates=tuple(samples),
     )
 
 

@@ -18,8 +18,14 @@ _SHORT_BEFORE = re.compile(r"^\s*(\*{1,3}|_{1,3})?([^\s:*_\"“]+(?:\s[^\s:*_\"�
 _VENUE_BEFORE_DATE = re.compile(
     r"(?:^|[\s(\[*_])(?:(?P<lead>in|at) (?P<em>\*{1,2}|_{1,2})?)?(?P<name>"
     + VENUE_WORD.pattern.replace("?P<", "?P<v_") + r")(?P<close>(?P=em))?[\s,]*$", re.IGNORECASE)
+# `[**Nature Medicine, 2024**]`, `[I3CE 2023]`: any name with the date in one bracket is the venue.
+_NAME_IN_DATE_BRACKET = re.compile(
+    r"\[(?P<em>\*{0,3}|_{0,3})(?P<name>[^\W\d_][^\[\]*_,]{0,40}?)[ \t]*,?[ \t]*$")
 _VENUE_AFTER_AUTHORS = re.compile(
     r"(?<=[.,])\s+(?P<name>" + VENUE_WORD.pattern.replace("?P<", "?P<a_") + r")\.?$", re.IGNORECASE)
+# `VLDB'22`, `ICDE’22`: a venue in capitals with its year cut to two digits after an apostrophe.
+_VENUE_SHORT_YEAR = re.compile(
+    r"(?<![\w'’])(?P<name>[A-Z][A-Za-z&/\-]*[A-Z][A-Za-z&/\-]*)['’](?P<yy>\d{2})(?![\w'’])")
 _AFFILIATION = re.compile(r"\s*\([^()]*\)")
 _ET_AL_END = re.compile(r"\bet\.?\s+al\.$")
 _AUTHOR_RUN = re.compile(r"[\s,;:–—-]*(?P<names>[^\W\d_][^()\[\]*_|<>\d]*?)[\s(\[,;]*$")
@@ -48,6 +54,13 @@ def run_spans(text: str, title: str, context: str, authors: list[str], venues: l
         if not _overlaps(spans, date.start, date.end):
             spans.append((date.start, date.end, f"⟦date:{date.fmt}⟧"))
             _venue_before(text, date.start, context, spans, venues)
+            _venue_in_bracket(text, date.start, date.end, context, spans, venues)
+    if "'" in text or "’" in text:
+        for venue in _VENUE_SHORT_YEAR.finditer(text):
+            if not _overlaps(spans, venue.start(), venue.end()):
+                venues.append(venue[0])
+                spans += [(venue.start("name"), venue.end("name"), f"⟦venue:{context}⟧"),
+                          (venue.start("yy"), venue.end("yy"), "⟦date:YY⟧")]
     if not title and not authors_seen and not any("⟦authors:" in slot for *_, slot in spans):
         _plain_authors(text, spans, context, authors)
     return spans, title
@@ -61,6 +74,16 @@ def _venue_before(text: str, at: int, context: str, spans: list[Span], venues: l
         lead = f"{venue['lead']} {venue['em'] or ''}" if venue["lead"] else ""
         close = venue["close"] or ""
         spans.append((start, venue.end("name") + len(close), f"{lead}⟦venue:{context}⟧{close}"))
+
+
+def _venue_in_bracket(text: str, at: int, end: int, context: str, spans: list[Span],
+                      venues: list[str]) -> None:
+    """`[**Nature Medicine, 2024**]`: the name before the date in the bracket that holds both."""
+    bracket = _NAME_IN_DATE_BRACKET.search(text, 0, at)
+    if bracket and text[end:].startswith(bracket["em"] + "]") \
+            and not _overlaps(spans, bracket.start("name"), bracket.end("name")):
+        venues.append(bracket["name"])
+        spans.append((bracket.start("name"), bracket.end("name"), f"⟦venue:{context}⟧"))
 
 
 def _split_title(text: str, title: str) -> re.Match[str] | None:

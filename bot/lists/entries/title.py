@@ -15,6 +15,13 @@ _MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{8,})[\"”]")
 _VENUE_TAIL = re.compile(r",\s+in\s+[^,]{1,40}?\s+(?:19|20)\d{2}[a-z]?$")
 _LEADING_TAG = re.compile(r"^\[[^\[\]]{1,30}\][ \t]+(?=[*_])")
+# `[**Arxiv, 2023**] Title`, `[**Nature, 2024.5**] **Name**: rest`: a venue and date in brackets before
+# the title (a year in it), which is no part of the title.
+_DATED_TAG = re.compile(r"^\[(?P<em>\*{0,3})[^\[\]]{0,30}?(?<!\d)(?:19|20)\d{2}(?!\d)[^\[\]]{0,12}?(?P=em)\]"
+                        r"[ \t]+(?=\S)")
+# `Title. 2023.`, `Title 2023.`, `Title, VLDB'22.`: the year (and venue) a list writes after the title.
+_YEAR_AFTER = re.compile(r"(?<=\S)(?:[.,]?[ \t]+(?:19|20)\d{2}"
+                         r"|,[ \t]+[A-Z][A-Za-z&/\-]*[A-Z][A-Za-z&/\-]*['’]\d{2})$")
 _STRONG_TITLE_COLUMN = re.compile(r"title|paper|article", re.IGNORECASE)
 _TITLE_COLUMN = re.compile(r"title|paper|name|article", re.IGNORECASE)
 # Acronyms that name a field or a kind of model, not one paper's dataset or method.
@@ -40,10 +47,11 @@ _NAME_IN_ABSTRACT = re.compile(
     r"(?:(?:benchmark|dataset|corpus|suite|framework|method|approach|attack|defense)\s+(?:named|called|dubbed|termed)\s+)?"
     rf"(?P<name>{_NAME_WORD})(?=,|\s\(|:|\s—|\s-\s|\s(?:a|an|the|which|that|to|for)\b)"
 )
-# A name emphasised with its colon, then the rest of the title in plain words (not a link, quotes
-# or bold, which `**Model**: "Title"` lists use for the whole title).
+# A name emphasised with its colon (inside the emphasis or just after it: `**OphGLM**: Training...`),
+# then the rest of the title in plain words (not a link, quotes or bold, which `**Model**: "Title"`
+# lists use for the whole title).
 _NAME_THEN_TITLE = re.compile(
-    r"^(?P<em>\*{1,3}|_{1,3})(?P<name>[^*_\s][^*_]{0,40}?):(?P=em)\s+(?P<rest>[^\s\[*\"“<].*)")
+    r"^(?P<em>\*{1,3}|_{1,3})(?P<name>[^*_\s][^*_]{0,40}?)(?::(?P=em)|(?P=em):)\s+(?P<rest>[^\s\[*\"“<].*)")
 _SMALL_WORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "via", "with"})
 
 
@@ -77,9 +85,10 @@ def entry_title(text: str, kind: str, columns: tuple[str, ...] = ()) -> str:
         body = body[2:].lstrip()
     elif body[:1].isdigit():
         body = _MARKER.sub("", body, count=1)
+    body = _DATED_TAG.sub("", body, count=1)
     named = _NAME_THEN_TITLE.match(_LEADING_TAG.sub("", body, count=1))  # also after a `[ICCV 2021] ` tag
     if named:  # `***MikuDance:*** Animating Character Art`: the name is the title's head
-        rest = clean_title(plain_text(PIECE_PATTERN.sub(_without_generic_link, named["rest"])))
+        rest = _without_year(plain_text(PIECE_PATTERN.sub(_without_generic_link, named["rest"])))
         return f"{clean_title(plain_text(named['name']))}: {rest}" if rest else clean_title(named["name"])
     fast = _fast_title(body)
     if fast:
@@ -98,7 +107,13 @@ def entry_title(text: str, kind: str, columns: tuple[str, ...] = ()) -> str:
         return clean_title(quoted[1])
     # `Title [[Paper]](url) [[Code]](url)`: the words before the links, not "[Paper] [Code]"; without
     # the venue and year that follow it (`Title, in *ICLR* 2023. [\[paper\]](url)`)
-    return _VENUE_TAIL.sub("", clean_title(plain_text(PIECE_PATTERN.sub(_without_generic_link, body))))
+    text = clean_title(plain_text(PIECE_PATTERN.sub(_without_generic_link, body)))
+    return _without_year(_VENUE_TAIL.sub("", text))
+
+
+def _without_year(text: str) -> str:
+    """The title without the year written after it (`Title. 2023.`)."""
+    return clean_title(_YEAR_AFTER.sub("", clean_title(text)))
 
 
 def _quoted_after_label(body: str, bold: str) -> str:
