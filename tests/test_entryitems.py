@@ -113,6 +113,14 @@ def test_arxiv_doi_is_an_arxiv_link_form() -> None:  # hymie122: `https://doi.or
     # AlonzoLeeeooo: a venue tag before the emphasised name
     ("- [arXiv 2024] ***VidProM:*** A Million-scale Real Prompt-Gallery Dataset "
      "[[Paper]](https://arxiv.org/pdf/2403.06098.pdf)", "VidProM: A Million-scale Real Prompt-Gallery Dataset"),
+    # MedLLMsPracticalGuide: a bold venue-and-year tag is no title; the bold name's colon after the bold
+    ("* [**Arxiv, 2023**] **OphGLM**: Training an Ophthalmology Assistant based on Instructions. "
+     "[paper](https://arxiv.org/abs/2306.12174)", "OphGLM: Training an Ophthalmology Assistant based on Instructions"),
+    ("* [**Cancer Inform, 2023**] Designing a Diagnostic System for Metastatic Breast Cancer. "
+     "[paper](https://arxiv.org/abs/2308.02597)", "Designing a Diagnostic System for Metastatic Breast Cancer"),
+    ("* **MedInstruct-52**: Instruction-tuned Large Language Models for Medical Application. 2023. "
+     "[paper](https://arxiv.org/abs/2310.14558)",
+     "MedInstruct-52: Instruction-tuned Large Language Models for Medical Application"),
 ])
 def test_title_read_past_labels_and_venues(entry: str, title: str) -> None:
     assert parse_list("## Papers\n\n" + entry + "\n").sections[0].entries[0].title == title
@@ -222,3 +230,18 @@ def test_continuation_indent_follows_most_siblings() -> None:
 def test_code_links_in_escaped_or_doubled_brackets_are_side_links(line: str) -> None:
     without = line[: line.rindex(" [")]
     assert core_shape(line) == core_shape(without)
+
+
+MEDLLMS = ("* [**Arxiv, 2023**] **OphGLM**: Training an Ophthalmology Assistant. [paper](https://arxiv.org/abs/2306.12174)\n"
+           "* [**Arxiv, 2023**] Towards generalist foundation model for radiology. "
+           "[paper](https://arxiv.org/abs/2308.02463)\n"
+           "* [**Arxiv, 2023**] **AlpaCare**: Instruction-tuned Models. [paper](https://arxiv.org/abs/2310.14558)\n")
+
+
+def test_bold_name_after_a_venue_tag_is_the_titles_head() -> None:
+    # MedLLMsPracticalGuide: `[**Arxiv, 2023**] **Name**: rest.` — the tag stays the tag, the name is bold
+    fmt = _section_format(MEDLLMS)
+    assert render_entry(fmt, _paper("Orca: Progressive Learning from Traces")) == (
+        "* [**Arxiv, 2025**] **Orca**: Progressive Learning from Traces. [paper](https://arxiv.org/abs/2501.00001)")
+    assert render_entry(fmt, _paper("Scaling Laws for Medical Models")) == (
+        "* [**Arxiv, 2025**] Scaling Laws for Medical Models. [paper](https://arxiv.org/abs/2501.00001)")

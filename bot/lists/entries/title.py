@@ -15,6 +15,11 @@ _MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{8,})[\"”]")
 _VENUE_TAIL = re.compile(r",\s+in\s+[^,]{1,40}?\s+(?:19|20)\d{2}[a-z]?$")
 _LEADING_TAG = re.compile(r"^\[[^\[\]]{1,30}\][ \t]+(?=[*_])")
+# `[**Arxiv, 2023**] `, `[npj Digital Medicine, 2023] `: a bracketed venue or date with its year before
+# the title (not a link: a space follows), which is never the title itself.
+_YEAR_TAG = re.compile(r"^\[(?P<tag>[^\[\]]{1,60})\][ \t]+(?=\S)")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_TRAILING_YEAR = re.compile(r"[.,]\s+(?:19|20)\d{2}\.?$")
 _STRONG_TITLE_COLUMN = re.compile(r"title|paper|article", re.IGNORECASE)
 _TITLE_COLUMN = re.compile(r"title|paper|name|article", re.IGNORECASE)
 # Acronyms that name a field or a kind of model, not one paper's dataset or method.
@@ -40,10 +45,11 @@ _NAME_IN_ABSTRACT = re.compile(
     r"(?:(?:benchmark|dataset|corpus|suite|framework|method|approach|attack|defense)\s+(?:named|called|dubbed|termed)\s+)?"
     rf"(?P<name>{_NAME_WORD})(?=,|\s\(|:|\s—|\s-\s|\s(?:a|an|the|which|that|to|for)\b)"
 )
-# A name emphasised with its colon, then the rest of the title in plain words (not a link, quotes
-# or bold, which `**Model**: "Title"` lists use for the whole title).
+# A name emphasised with its colon (inside the emphasis or just after it: `***Name:***`, `**Name**:`),
+# then the rest of the title in plain words (not a link, quotes or bold, which `**Model**: "Title"`
+# lists use for the whole title).
 _NAME_THEN_TITLE = re.compile(
-    r"^(?P<em>\*{1,3}|_{1,3})(?P<name>[^*_\s][^*_]{0,40}?):(?P=em)\s+(?P<rest>[^\s\[*\"“<].*)")
+    r"^(?P<em>\*{1,3}|_{1,3})(?P<name>[^*_\s][^*_]{0,40}?)(?::(?P=em)|(?P=em):)\s+(?P<rest>[^\s\[*\"“<].*)")
 _SMALL_WORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "via", "with"})
 
 
@@ -77,9 +83,12 @@ def entry_title(text: str, kind: str, columns: tuple[str, ...] = ()) -> str:
         body = body[2:].lstrip()
     elif body[:1].isdigit():
         body = _MARKER.sub("", body, count=1)
+    if (tag := _YEAR_TAG.match(body)) and _YEAR.search(tag["tag"]):
+        body = body[tag.end():]  # `[**Arxiv, 2023**] Title. [paper](url)`: the title comes after the tag
     named = _NAME_THEN_TITLE.match(_LEADING_TAG.sub("", body, count=1))  # also after a `[ICCV 2021] ` tag
     if named:  # `***MikuDance:*** Animating Character Art`: the name is the title's head
-        rest = clean_title(plain_text(PIECE_PATTERN.sub(_without_generic_link, named["rest"])))
+        rest = plain_text(PIECE_PATTERN.sub(_without_generic_link, named["rest"]))
+        rest = clean_title(_TRAILING_YEAR.sub("", rest.strip()))  # `... Application. 2023. [paper](url)`
         return f"{clean_title(plain_text(named['name']))}: {rest}" if rest else clean_title(named["name"])
     fast = _fast_title(body)
     if fast:
