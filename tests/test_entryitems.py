@@ -245,3 +245,47 @@ def test_bold_name_after_a_venue_tag_is_the_titles_head() -> None:
         "* [**Arxiv, 2025**] **Orca**: Progressive Learning from Traces. [paper](https://arxiv.org/abs/2501.00001)")
     assert render_entry(fmt, _paper("Scaling Laws for Medical Models")) == (
         "* [**Arxiv, 2025**] Scaling Laws for Medical Models. [paper](https://arxiv.org/abs/2501.00001)")
+
+
+# opendilab awesome-RLHF: labelled lines under the linked title; `Code:` only where the paper has code
+RLHF = ("- [DPO Meets PPO: Reinforced Token Optimization for RLHF](https://arxiv.org/abs/2404.18922)\n"
+        "  - Han Zhong, Zikang Shan, Guhao Feng\n"
+        "  - Keyword: Token-wise Reward, DPO, PPO, RLHF\n"
+        "  - Code: [Official](https://github.com/zkshan2002/RTO)\n"
+        "- [Learning Reward and Policy Jointly from Demonstration](https://arxiv.org/abs/2406.06874)\n"
+        "  - Chenliang Li, Siliang Zeng, Zeyi Liao\n"
+        "  - Keyword: Joint Reward and Policy, Efficiency, Framework\n"
+        "- [ALaRM: Align Language Models via Hierarchical Rewards Modeling](https://arxiv.org/abs/2403.06754)\n"
+        "  - Yuhang Lai, Siyuan Wang, Shujun Liu\n"
+        "  - Keyword:  Hierarchical Reward, Open Text Generation Tasks\n"
+        "  - Code: [Official](https://github.com/halfrot/ALaRM)\n")
+
+
+def test_labelled_lines_keep_their_label_and_code_line_only_with_code() -> None:
+    fmt = _section_format(RLHF)
+    head = "- [Reward Models Fail](https://arxiv.org/abs/2501.00001)\n  - Ann Lee, Bo Wu\n"
+    assert render_entry(fmt, _paper("Reward Models Fail")) == head + "  - Keyword: *(to fill in)*"
+    assert render_entry(fmt, _paper("Reward Models Fail", WITH_CODE)) == (
+        head + "  - Keyword: *(to fill in)*\n  - Code: [Official](https://github.com/ann/tool)")
+    written = render_entry(fmt, _paper("Reward Models Fail"))
+    assert fields_to_fill("## Papers\n\n" + RLHF + written + "\n", ["2501.00001"]) == {"2501.00001": ["Keyword"]}
+
+
+def test_a_labelled_value_is_no_author_list() -> None:
+    # opendilab: `Keyword: Hierarchical Reward, Open Text Generation Tasks` reads like names, is not
+    induced = induce(RLHF.split("\n- ")[0], "list_item", "DPO Meets PPO: Reinforced Token Optimization for RLHF")
+    assert induced is not None and induced.lines[1:] == [
+        "  - ⟦authors:text⟧", "  - Keyword: ⟦unknown⟧", "  - Code: ⟦codelink:Official⟧"]
+    assert induced.authors == ["Han Zhong, Zikang Shan, Guhao Feng"]
+
+
+def test_the_measure_compares_a_code_line_only_when_the_code_is_known() -> None:
+    """`benchmarks/format_fields.py`: a line that only links code (opendilab's `  - Code: [official](url)`)
+    is what an inline `[code](url)` is: left out of both entries unless the metadata carries the link."""
+    from benchmarks.format_fields import compare
+    original = RLHF.split("\n- ")[0]
+    written = original.rsplit("\n", 1)[0].replace("Token-wise Reward, DPO, PPO, RLHF", "*(to fill in)*")
+    assert all(compare(original, written, "DPO Meets PPO").values())
+    assert not compare(original, written, "DPO Meets PPO", code_known=True)["columns"]
+    assert not compare(original + "\n  - Dataset: [BBQ](https://github.com/nyu-mll/BBQ)", written,
+                       "DPO Meets PPO")["columns"]  # any other labelled line still counts

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from bot.lists.entries.labels import CODE_LINE
 from bot.lists.entries.template import CODE_LINK, HEAD_SLOTS, SHORT_SLOT, Induced
 from bot.lists.entries.title import short_name
 
@@ -23,10 +24,10 @@ OPTIONAL_VENUE_PIECE = re.compile(r"[ \t]*\[⟦venue:optional⟧ ⟦date:YYYY⟧
 
 
 def without_short(signature: str) -> str:
-    """Signatures compared as if the short-name prefix and the code link were absent: titles without a
-    name cannot show one, papers without code have no code link."""
+    """Signatures compared as if the short-name prefix and the code link (or the line that only links
+    code) were absent: titles without a name cannot show one, papers without code have no code link."""
     if "⟦codelink:" in signature:
-        signature = CODE_LINK.sub("", signature)
+        signature = CODE_LINK.sub("", CODE_LINE.sub("", signature))
     if "[⟦venue:text⟧ ⟦date:YYYY⟧]" in signature:
         signature = _VENUE_PIECE.sub("", signature)
     if "⟦head:" in signature:
