@@ -289,3 +289,20 @@ def test_the_measure_compares_a_code_line_only_when_the_code_is_known() -> None:
     assert not compare(original, written, "DPO Meets PPO", code_known=True)["columns"]
     assert not compare(original + "\n  - Dataset: [BBQ](https://github.com/nyu-mll/BBQ)", written,
                        "DPO Meets PPO")["columns"]  # any other labelled line still counts
+
+
+# tjunlp-lab LLMs-Evaluation: a name before every title, also where the title gives none
+TRUTHFULNESS = ('1. NewsQA: "**NewsQA: A Machine Comprehension Dataset**".\n'
+                '2. SQuAD 2.0: "**Know What You Don\'t Know: Unanswerable Questions for SQuAD**".\n'
+                '3. SelfAware: "**Do Large Language Models Know What They Don’t Know?**".\n'
+                '4. HalluQA: "**Evaluating Hallucinations in Chinese Large Language Models**".\n'
+                '5. TruthfulQA: "**TruthfulQA: Measuring How Models Mimic Human Falsehoods**".\n')
+
+
+def test_a_name_every_sibling_shows_is_a_field_to_fill() -> None:
+    links = TRUTHFULNESS.replace('**".', '**". [[Paper](https://arxiv.org/abs/2310.03368)]')
+    fmt = _section_format(links)
+    assert render_entry(fmt, _paper("Orca: Progressive Learning from Traces")).startswith(
+        '6. Orca: "**Orca: Progressive Learning from Traces**".')
+    assert render_entry(fmt, _paper("Scaling Laws for Truthful Models")).startswith(
+        '6. *(to fill in)*: "**Scaling Laws for Truthful Models**".')
