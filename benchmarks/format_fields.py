@@ -4,7 +4,8 @@ Fields (issue #14):
   columns:  how many lines the entry has and, on table rows, how many cells each has;
   digits:   the digit-and-separator skeleton of every cell or line (digit runs as `d`, `-./,:` kept,
             letters and the rest dropped, and with them a `-./` between two letters, which joins
-            words, `Vision-Language`): dates, numbering, years beside venues;
+            words, `Vision-Language`, and separators with no digit at all, a `-` cell saying
+            "none"): dates, numbering, years beside venues;
   links:    the entry's links in order, each as what it shows (the title, a generic label such as
             `paper`, a badge) and where it points (arXiv abs/pdf/..., or another paper host);
             code links, project pages and badges arXiv cannot supply are left out;
@@ -78,9 +79,14 @@ def _columns(text: str) -> list[int]:
 def _digits(text: str) -> list[list[str]]:
     no_urls = PIECE_PATTERN.sub(lambda m: m["link_text"] or m["hl_text"] or "" if (m["link"] or m["html_link"])
                                 else "", text)
-    return [[_KEEP.sub("", _DIGITS.sub(lambda m: "d" * len(m[0]), _IN_WORD.sub("", cell).replace("d", "x")))
-              .strip(",.:")
+    return [[_no_digit_alone(_KEEP.sub("", _DIGITS.sub(lambda m: "d" * len(m[0]),
+                                                       _IN_WORD.sub("", cell).replace("d", "x"))).strip(",.:"))
              for cell in cells] for cells in _cells(no_urls)]
+
+
+def _no_digit_alone(skeleton: str) -> str:
+    """Separators with no digit beside them (a `-` cell saying "none") are no date or number: ""."""
+    return skeleton if "d" in skeleton else ""
 
 
 def _links(text: str, title: str) -> list[tuple[str, str]]:

@@ -119,7 +119,10 @@ def _cell_value(cell: CellFormat, fmt: EntryFormat, paper: Paper) -> str:
     value = _fill(cell.template, fmt, paper, None)
     if value != PLACEHOLDER and value.strip("*_`") == PLACEHOLDER.strip("*"):
         value = PLACEHOLDER  # a cell left to the maintainer: the bare placeholder, not `**` around it
-    return cell.empty if value == PLACEHOLDER and cell.empty else value
+    # `-` where the rows write it for "none" only in a code column: metadata names a paper's code when it
+    # has one; a demo or a note no metadata gives is the placeholder, for the maintainer to fill.
+    none = cell.empty if cell.template.startswith("⟦code:") else ""
+    return none if value == PLACEHOLDER and none else value
 
 
 def _pad(value: str, cell: CellFormat) -> str:
