@@ -12,6 +12,10 @@ Fields (issue #14):
             code links, project pages and badges arXiv cannot supply are left out;
   markup:   the structure with text collapsed (`bot.lists.entries.shape.core_shape`): markers,
             indentation, emphasis, link and tag placement.
+A line that only links the paper's code (`  - Code: [official](https://github.com/...)`, also `[official]()`)
+is left out of both entries unless the metadata carries the code link (`code_known`): without it the
+writer leaves that line out, as the entries without code do, and an inline `[code](url)` is likewise
+not compared (the side links of `bot.lists.entries.shape`).
 A placeholder (`bot.lists.render.PLACEHOLDER`) stands for a cell or line only a maintainer can fill:
 compared as that cell's text with letters collapsed, so it matches a short phrase and nothing with
 digits or links in it.
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import re
 
+from bot.lists.entries.labels import code_value, split_label
 from bot.lists.entries.pieces import PIECE_PATTERN, arxiv_url_form, plain_text
 from bot.lists.entries.shape import _SIDE_LINK_ANY_URL, _without_extras, core_shape
 from bot.lists.render import PLACEHOLDER
@@ -35,11 +40,14 @@ _IN_WORD = re.compile(r"(?<=[^\W\d_])[-./]+(?=[^\W\d_])")
 # In the skeleton (digits as `d`, other letters as `x`, spaces kept): a separator no digit stands beside.
 _NOT_BY_DIGITS = re.compile(r"(?<!d)(?<!d )[-./,:]+(?! ?d)")
 _PLACEHOLDER_WORDS = "to fill in"
+_MARKER = re.compile(r"^(?:[-*+]|\d{1,9}[.)])[ \t]+")
 
 
-def compare(original: str, written: str, title: str) -> dict[str, bool]:
+def compare(original: str, written: str, title: str, *, code_known: bool = False) -> dict[str, bool]:
     """Whether each field of `written` matches `original`."""
     written = written.replace(PLACEHOLDER, _PLACEHOLDER_WORDS)
+    if not code_known:
+        original, written = _without_code_lines(original), _without_code_lines(written)
     a, b = _without(original), _without(written)
     return {
         "columns": _columns(a) == _columns(b),
@@ -47,6 +55,12 @@ def compare(original: str, written: str, title: str) -> dict[str, bool]:
         "links": _links(original, title) == _links(written, title),
         "markup": core_shape(original) == core_shape(written),
     }
+
+
+def _without_code_lines(text: str) -> str:
+    lines = text.split("\n")
+    return "\n".join([lines[0], *(ln for ln in lines[1:]
+                                  if code_value(*split_label(_MARKER.sub("", ln.strip()))) is None)])
 
 
 def _without(text: str) -> str:

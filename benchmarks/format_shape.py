@@ -225,8 +225,9 @@ def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] |
                 if comment else fields
             meta = "; ".join(c for c in (comment, code_comment(entry)) if c)
             with_meta = render_entry(fmt, replace(paper, comment=meta), number=number) if meta else rendered
-            with_code = compare(entry.text, with_meta, paper.title) if meta else with_venue
-            with_body = compare(body_form(entry.text), body_form(with_meta), paper.title)
+            known = bool(code_comment(entry))  # the metadata carries the code link the entry shows
+            with_code = compare(entry.text, with_meta, paper.title, code_known=known) if meta else with_venue
+            with_body = compare(body_form(entry.text), body_form(with_meta), paper.title, code_known=known)
             results.append((strict_shape(rendered) == strict_shape(entry.text),
                             strict_shape(rendered, drop_extras=True)
                             == strict_shape(entry.text, drop_extras=True),

@@ -91,11 +91,11 @@ def starred_table() -> str:
     ("We study. Code is at https://github.com/acme/Vision-LM.",
      "| ![Star](https://img.shields.io/github/stars/acme/Vision-LM.svg?style=social&label=Star) <br> "
      "[**Vision LM: a Model**](https://arxiv.org/pdf/2502.00009) <br> | arXiv | 2025-02-03 "
-     "| [Github](https://github.com/acme/Vision-LM) | - |"),
-    ("We study.", "| [**Vision LM: a Model**](https://arxiv.org/pdf/2502.00009) | arXiv | 2025-02-03 | - | - |"),
+     "| [Github](https://github.com/acme/Vision-LM) | *(to fill in)* |"),
+    ("We study.", "| [**Vision LM: a Model**](https://arxiv.org/pdf/2502.00009) | arXiv | 2025-02-03 | - | *(to fill in)* |"),
     ("Code: https://gitlab.com/acme/vlm",  # a stars badge shows GitHub repositories only
      "| [**Vision LM: a Model**](https://arxiv.org/pdf/2502.00009) | arXiv | 2025-02-03 "
-     "| [Github](https://gitlab.com/acme/vlm) | - |"),
+     "| [Github](https://gitlab.com/acme/vlm) | *(to fill in)* |"),
 ], ids=["github-code", "no-code", "gitlab-code"])
 def test_stars_badge_from_the_papers_repository(abstract: str, expected: str) -> None:
     fmt = learn_format(parse_list(starred_table()).sections[0])

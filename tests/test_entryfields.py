@@ -115,7 +115,7 @@ LAYOUTS = [
      "| 2024/2/15 | Blog | Old Study of Safety Things | [link](<u>) |", "=PTT"),
     ("BradyFU", "| Title | Venue | Date | Code | Demo |",
      "| [Old Study of Safety Things](<u>) | arXiv | 2024-02-15 | [Github](https://github.com/a/b) | - |",
-     "TV=C="),
+     "TV=CP"),  # the demo: no metadata gives it, the placeholder (issue #14); code: `-` like the rows
     ("CHIANGEL", "| **Name** | **Paper** | **LLM Backbone (Largest)** | **LLM Tuning Strategy** | "
      "**Publication** | **Link** |",
      "| TALLRec | Old Study of Safety Things | LLaMA-7B | LoRA | RecSys 2023 | [[Link]](<u>) |", "NTPPVT"),
@@ -233,10 +233,11 @@ def test_the_pull_request_lists_the_fields_to_fill_in() -> None:
     assert TO_FILL_INTRO not in render_pull_body(pending, base="main", state={}, to_fill={})
 
 
-def test_a_column_whose_rows_say_none_with_a_dash_gets_one() -> None:  # BradyFU: `| - | - |` for no code, no demo
+def test_a_code_column_whose_rows_say_none_with_a_dash_gets_one() -> None:  # BradyFU: `| - | - |`: no code, no demo
     text = _table("| Title | Venue | Date | Code | Demo |",
                   "| [Old Study of Safety Things](<u>) | arXiv | 2024-02-15 | - | - |")
     doc = parse_list(text)
     after = insert_entries(doc, [(doc.paper_sections()[0], NO_NAME)])
     row = next(ln for ln in after.split("\n") if "2403.04321" in ln)
-    assert [c.strip() for c in split_cells(row)][3:] == ["-", "-"]
+    # no code named: `-` like the rows; a demo, which no metadata gives: the placeholder, to fill in
+    assert [c.strip() for c in split_cells(row)][3:] == ["-", PLACEHOLDER]

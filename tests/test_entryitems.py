@@ -113,6 +113,14 @@ def test_arxiv_doi_is_an_arxiv_link_form() -> None:  # hymie122: `https://doi.or
     # AlonzoLeeeooo: a venue tag before the emphasised name
     ("- [arXiv 2024] ***VidProM:*** A Million-scale Real Prompt-Gallery Dataset "
      "[[Paper]](https://arxiv.org/pdf/2403.06098.pdf)", "VidProM: A Million-scale Real Prompt-Gallery Dataset"),
+    # MedLLMsPracticalGuide: a bold venue-and-year tag is no title; the bold name's colon after the bold
+    ("* [**Arxiv, 2023**] **OphGLM**: Training an Ophthalmology Assistant based on Instructions. "
+     "[paper](https://arxiv.org/abs/2306.12174)", "OphGLM: Training an Ophthalmology Assistant based on Instructions"),
+    ("* [**Cancer Inform, 2023**] Designing a Diagnostic System for Metastatic Breast Cancer. "
+     "[paper](https://arxiv.org/abs/2308.02597)", "Designing a Diagnostic System for Metastatic Breast Cancer"),
+    ("* **MedInstruct-52**: Instruction-tuned Large Language Models for Medical Application. 2023. "
+     "[paper](https://arxiv.org/abs/2310.14558)",
+     "MedInstruct-52: Instruction-tuned Large Language Models for Medical Application"),
 ])
 def test_title_read_past_labels_and_venues(entry: str, title: str) -> None:
     assert parse_list("## Papers\n\n" + entry + "\n").sections[0].entries[0].title == title
@@ -222,3 +230,79 @@ def test_continuation_indent_follows_most_siblings() -> None:
 def test_code_links_in_escaped_or_doubled_brackets_are_side_links(line: str) -> None:
     without = line[: line.rindex(" [")]
     assert core_shape(line) == core_shape(without)
+
+
+MEDLLMS = ("* [**Arxiv, 2023**] **OphGLM**: Training an Ophthalmology Assistant. [paper](https://arxiv.org/abs/2306.12174)\n"
+           "* [**Arxiv, 2023**] Towards generalist foundation model for radiology. "
+           "[paper](https://arxiv.org/abs/2308.02463)\n"
+           "* [**Arxiv, 2023**] **AlpaCare**: Instruction-tuned Models. [paper](https://arxiv.org/abs/2310.14558)\n")
+
+
+def test_bold_name_after_a_venue_tag_is_the_titles_head() -> None:
+    # MedLLMsPracticalGuide: `[**Arxiv, 2023**] **Name**: rest.` — the tag stays the tag, the name is bold
+    fmt = _section_format(MEDLLMS)
+    assert render_entry(fmt, _paper("Orca: Progressive Learning from Traces")) == (
+        "* [**Arxiv, 2025**] **Orca**: Progressive Learning from Traces. [paper](https://arxiv.org/abs/2501.00001)")
+    assert render_entry(fmt, _paper("Scaling Laws for Medical Models")) == (
+        "* [**Arxiv, 2025**] Scaling Laws for Medical Models. [paper](https://arxiv.org/abs/2501.00001)")
+
+
+# opendilab awesome-RLHF: labelled lines under the linked title; `Code:` only where the paper has code
+RLHF = ("- [DPO Meets PPO: Reinforced Token Optimization for RLHF](https://arxiv.org/abs/2404.18922)\n"
+        "  - Han Zhong, Zikang Shan, Guhao Feng\n"
+        "  - Keyword: Token-wise Reward, DPO, PPO, RLHF\n"
+        "  - Code: [Official](https://github.com/zkshan2002/RTO)\n"
+        "- [Learning Reward and Policy Jointly from Demonstration](https://arxiv.org/abs/2406.06874)\n"
+        "  - Chenliang Li, Siliang Zeng, Zeyi Liao\n"
+        "  - Keyword: Joint Reward and Policy, Efficiency, Framework\n"
+        "- [ALaRM: Align Language Models via Hierarchical Rewards Modeling](https://arxiv.org/abs/2403.06754)\n"
+        "  - Yuhang Lai, Siyuan Wang, Shujun Liu\n"
+        "  - Keyword:  Hierarchical Reward, Open Text Generation Tasks\n"
+        "  - Code: [Official](https://github.com/halfrot/ALaRM)\n")
+
+
+def test_labelled_lines_keep_their_label_and_code_line_only_with_code() -> None:
+    fmt = _section_format(RLHF)
+    head = "- [Reward Models Fail](https://arxiv.org/abs/2501.00001)\n  - Ann Lee, Bo Wu\n"
+    assert render_entry(fmt, _paper("Reward Models Fail")) == head + "  - Keyword: *(to fill in)*"
+    assert render_entry(fmt, _paper("Reward Models Fail", WITH_CODE)) == (
+        head + "  - Keyword: *(to fill in)*\n  - Code: [Official](https://github.com/ann/tool)")
+    written = render_entry(fmt, _paper("Reward Models Fail"))
+    assert fields_to_fill("## Papers\n\n" + RLHF + written + "\n", ["2501.00001"]) == {"2501.00001": ["Keyword"]}
+
+
+def test_a_labelled_value_is_no_author_list() -> None:
+    # opendilab: `Keyword: Hierarchical Reward, Open Text Generation Tasks` reads like names, is not
+    induced = induce(RLHF.split("\n- ")[0], "list_item", "DPO Meets PPO: Reinforced Token Optimization for RLHF")
+    assert induced is not None and induced.lines[1:] == [
+        "  - ⟦authors:text⟧", "  - Keyword: ⟦unknown⟧", "  - Code: ⟦codelink:Official⟧"]
+    assert induced.authors == ["Han Zhong, Zikang Shan, Guhao Feng"]
+
+
+def test_the_measure_compares_a_code_line_only_when_the_code_is_known() -> None:
+    """`benchmarks/format_fields.py`: a line that only links code (opendilab's `  - Code: [official](url)`)
+    is what an inline `[code](url)` is: left out of both entries unless the metadata carries the link."""
+    from benchmarks.format_fields import compare
+    original = RLHF.split("\n- ")[0]
+    written = original.rsplit("\n", 1)[0].replace("Token-wise Reward, DPO, PPO, RLHF", "*(to fill in)*")
+    assert all(compare(original, written, "DPO Meets PPO").values())
+    assert not compare(original, written, "DPO Meets PPO", code_known=True)["columns"]
+    assert not compare(original + "\n  - Dataset: [BBQ](https://github.com/nyu-mll/BBQ)", written,
+                       "DPO Meets PPO")["columns"]  # any other labelled line still counts
+
+
+# tjunlp-lab LLMs-Evaluation: a name before every title, also where the title gives none
+TRUTHFULNESS = ('1. NewsQA: "**NewsQA: A Machine Comprehension Dataset**".\n'
+                '2. SQuAD 2.0: "**Know What You Don\'t Know: Unanswerable Questions for SQuAD**".\n'
+                '3. SelfAware: "**Do Large Language Models Know What They Don’t Know?**".\n'
+                '4. HalluQA: "**Evaluating Hallucinations in Chinese Large Language Models**".\n'
+                '5. TruthfulQA: "**TruthfulQA: Measuring How Models Mimic Human Falsehoods**".\n')
+
+
+def test_a_name_every_sibling_shows_is_a_field_to_fill() -> None:
+    links = TRUTHFULNESS.replace('**".', '**". [[Paper](https://arxiv.org/abs/2310.03368)]')
+    fmt = _section_format(links)
+    assert render_entry(fmt, _paper("Orca: Progressive Learning from Traces")).startswith(
+        '6. Orca: "**Orca: Progressive Learning from Traces**".')
+    assert render_entry(fmt, _paper("Scaling Laws for Truthful Models")).startswith(
+        '6. *(to fill in)*: "**Scaling Laws for Truthful Models**".')

@@ -16,3 +16,20 @@ def test_emphasis_that_only_held_an_emoji_goes_with_it() -> None:
 
 def test_emphasis_around_text_is_structure() -> None:
     assert core_shape("- **[T](https://arxiv.org/abs/2402.09063)**") != core_shape("- [T](https://arxiv.org/abs/2402.09063)")
+
+
+def test_a_cell_of_a_dropped_code_or_demo_link_or_badge_break_is_text() -> None:
+    # BradyFU: `[Github](...)`, `[Demo](...)` cells are text like the `-` or placeholder in their place;
+    # the `<br>` that set a stars badge apart goes with the badge
+    starred = ("| ![Star](https://img.shields.io/github/stars/a/b.svg?style=social&label=Star) <br> "
+               "[**T**](https://arxiv.org/pdf/2508.11630) <br> | arXiv | 2025-08-18 | [Github](https://github.com/a/b) "
+               "| [Demo](https://a.github.io/) |")
+    plain = "| [**T**](https://arxiv.org/pdf/2508.11630) | arXiv | 2025-08-18 | - | to fill in |"
+    assert core_shape(starred) == core_shape(plain)
+    assert core_shape("| [**T**](u) <br> | a |") != core_shape("| [**T**](u) | a |")  # no badge: the break counts
+
+
+def test_a_dash_cell_has_no_digit_skeleton() -> None:
+    from benchmarks.format_fields import compare
+    assert compare("| [T](u) | - |", "| [T](u) | *(to fill in)* |", "T")["digits"]
+    assert not compare("| [T](u) | 2024-01 |", "| [T](u) | *(to fill in)* |", "T")["digits"]

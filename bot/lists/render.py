@@ -14,6 +14,7 @@ from bot.lists.entries.choice import OPTIONAL_VENUE, OPTIONAL_VENUE_PIECE
 from bot.lists.entries.dates import DateSpan, settle_widths
 from bot.lists.entries.dates import format_date as write_date
 from bot.lists.entries.format import INDENT_SLOT, AuthorStyle, CellFormat, EntryFormat
+from bot.lists.entries.labels import CODE_LINE
 from bot.lists.entries.pieces import PAPER_HOST
 from bot.lists.entries.template import CODE_LINK, HEAD_SLOTS, SHORT_BADGE, SHORT_SLOT, SLOT
 from bot.lists.entries.title import name_and_rest, paper_name
@@ -91,16 +92,23 @@ def render_entry(fmt: EntryFormat, paper: Paper, *, number: int | None = None) -
         number = first + 1 if step < 0 else last + step
     if fmt.kind == "table_row" and fmt.cells:
         return _render_row(fmt, paper)
-    first = _fill(fmt.lines[0], fmt, paper, number)
+    lines = fmt.lines if code_link(paper) else _without_code_lines(fmt.lines)
+    first = _fill(lines[0], fmt, paper, number)
     marker = _LIST_MARKER.match(first)
     hanging = " " * len(marker[0]) if marker else ""  # continuation lines under the text, past the marker
     rest: list[str] = []
-    for line in fmt.lines[1:]:
+    for line in lines[1:]:
         line = hanging + line.removeprefix(INDENT_SLOT) if line.startswith(INDENT_SLOT) else line
         rest.append(_fill(line, fmt, paper, number))
     while rest and not rest[-1].strip() and fmt.lines[-1].strip():
         rest.pop()
     return "\n".join([first, *rest])
+
+
+def _without_code_lines(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """The template without the lines that only link the paper's code (`  - Code: [official](url)`)."""
+    joined = "\n".join(lines)
+    return tuple(CODE_LINE.sub("", joined).split("\n")) if "⟦codelink:" in joined else lines
 
 
 def _render_row(fmt: EntryFormat, paper: Paper) -> str:
@@ -114,7 +122,10 @@ def _cell_value(cell: CellFormat, fmt: EntryFormat, paper: Paper) -> str:
     value = _fill(cell.template, fmt, paper, None)
     if value != PLACEHOLDER and value.strip("*_`") == PLACEHOLDER.strip("*"):
         value = PLACEHOLDER  # a cell left to the maintainer: the bare placeholder, not `**` around it
-    return cell.empty if value == PLACEHOLDER and cell.empty else value
+    # `-` where the rows write it for "none" only in a code column: metadata names a paper's code when it
+    # has one; a demo or a note no metadata gives is the placeholder, for the maintainer to fill.
+    none = cell.empty if cell.template.startswith("⟦code:") else ""
+    return none if value == PLACEHOLDER and none else value
 
 
 def _pad(value: str, cell: CellFormat) -> str:

@@ -3,13 +3,17 @@ named by their table column (or their line in the entry), for the pull request's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from bot.lists.document import parse_list
+from bot.lists.entries.labels import label_name
 from bot.lists.render import PLACEHOLDER
 from bot.lists.scan import split_cells
 
-LINE_FIELD = "line {number}"  # a field on a line of its own, named by its place in the entry
+# A field on a line of its own, named by the line's label (`  - Keyword: ...`), else by its place.
+LINE_FIELD = "line {number}"
+_LIST_MARKER = re.compile(r"^(?:[-*+]|\d{1,9}[.)])[ \t]+")
 
 
 def fields_to_fill(text: str, arxiv_ids: Iterable[str]) -> dict[str, list[str]]:
@@ -34,7 +38,8 @@ def _fields(text: str, kind: str, columns: tuple[str, ...]) -> list[str]:
         cells = split_cells(text.split("\n", 1)[0])
         return [_column(columns, k) for k, cell in enumerate(cells) if PLACEHOLDER in cell]
     lines = text.split("\n")
-    return [LINE_FIELD.format(number=k) for k, line in enumerate(lines, start=1) if PLACEHOLDER in line]
+    return [(k > 1 and label_name(_LIST_MARKER.sub("", line.strip()))) or LINE_FIELD.format(number=k)
+            for k, line in enumerate(lines, start=1) if PLACEHOLDER in line]
 
 
 def _column(columns: tuple[str, ...], index: int) -> str:

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from bot.lists.entries.labels import CODE_LINE
 from bot.lists.entries.template import CODE_LINK, HEAD_SLOTS, SHORT_SLOT, Induced
 from bot.lists.entries.title import short_name
 
@@ -19,14 +20,15 @@ _LEADING_TAB = re.compile(r"(?m)^[ \t]+")
 # `[ACL 2025]` beside the date: a venue some entries show and others leave out (never `[arXiv 2025]`)
 _VENUE_PIECE = re.compile(r"[ \t]*\[⟦venue:text⟧ ⟦date:YYYY⟧\]")
 OPTIONAL_VENUE = "⟦venue:optional⟧"
+_NAME_PREFIX = re.compile(r"⟦short:(?!badge)([\w-]+)⟧")
 OPTIONAL_VENUE_PIECE = re.compile(r"[ \t]*\[⟦venue:optional⟧ ⟦date:YYYY⟧\]")
 
 
 def without_short(signature: str) -> str:
-    """Signatures compared as if the short-name prefix and the code link were absent: titles without a
-    name cannot show one, papers without code have no code link."""
+    """Signatures compared as if the short-name prefix and the code link (or the line that only links
+    code) were absent: titles without a name cannot show one, papers without code have no code link."""
     if "⟦codelink:" in signature:
-        signature = CODE_LINK.sub("", signature)
+        signature = CODE_LINK.sub("", CODE_LINE.sub("", signature))
     if "[⟦venue:text⟧ ⟦date:YYYY⟧]" in signature:
         signature = _VENUE_PIECE.sub("", signature)
     if "⟦head:" in signature:
@@ -71,6 +73,21 @@ def prefer_short_name(index: int, best: Induced, induced: list[tuple[int, Induce
         return next(it for it in with_short if _names(it[1].signature) == way)
     without = [(i, t) for i, t in group if not _names(t.signature)]
     return without[0] if _names(best.signature) and without else (index, best)
+
+
+def name_as_field(best: Induced, induced: list[tuple[int, Induced]], window: Sequence[Entry]) -> Induced:
+    """Where the entries shaped like the best one show a name before the title even when their title
+    gives none (`HalluQA: "**Evaluating Hallucinations...**"`), the name is a field the section always
+    fills: written from the paper's name when it has one, else as the placeholder, not left out."""
+    if not _NAME_PREFIX.search(best.signature):
+        return best
+    same = without_short(best.signature)
+    nameless = [t for i, t in induced
+                if without_short(t.signature) == same and not short_name(window[i].title)]
+    shown = sum(1 for t in nameless if _NAME_PREFIX.search(t.signature))
+    if len(nameless) >= 2 and shown * 3 >= len(nameless) * 2:
+        best.lines = [_NAME_PREFIX.sub(r"⟦name:\1⟧", line) for line in best.lines]
+    return best
 
 
 def _names(signature: str) -> str:

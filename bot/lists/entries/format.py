@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from bot.lists.entries.cells import emphasised_slot
 from bot.lists.entries.choice import (
     indents_like,
+    name_as_field,
     optional_venue,
     prefer_code_link,
     prefer_short_name,
@@ -141,6 +142,7 @@ def learn_format(section: Section) -> EntryFormat:
     best_index, best = max(induced, key=lambda it: (it[1].has_url, counts[without_short(it[1].signature)],
                                                     -it[0]))
     best_index, best = prefer_short_name(best_index, best, induced, window)
+    best = name_as_field(best, induced, window)
     best_index, best = prefer_code_link(best_index, best, induced)
     best_index, best = optional_venue(best_index, best, induced)
     templates = [t for _, t in induced]

@@ -41,6 +41,7 @@ _SIDE_LINK_ANY_URL = re.compile(_SIDE_LINK.pattern.replace(r"\(U\)", r"\([^)]*\)
 _SIDE_LINK_IN_CELL = re.compile(_SIDE_LINK_ANY_URL.pattern.replace("[ ,;|]*", "[ ,;]*"), re.IGNORECASE)
 _TEXT_RUN = re.compile(r"[^\s\[\]*_|<>\"“”`#=\x01]+(?:[ \t]+[^\s\[\]*_|<>\"“”`#=\x01]+)*")
 _MARKER = re.compile(r"^(\s*)([-*+]|\d{1,9}[.)])(\s+)")
+_EDGE_BREAKS = re.compile(r"^(?:\s*<br\s*/?\s*>)+\s*|\s*(?:<br\s*/?\s*>\s*)+$", re.IGNORECASE)
 
 
 def strict_shape(text: str, *, drop_extras: bool = False) -> str:
@@ -90,7 +91,16 @@ def core_shape(text: str) -> str:
 
 
 def _core_cell(cell: str) -> str:
-    return _core_line(cell).strip() if "](" in cell else "t"
+    """A cell's structure; a cell of plain text, or one whose only link arXiv cannot tell (`[Github](...)`,
+    `[Demo](...)`) is gone, is text (`t`) like the `-` or the placeholder written in its place. Line
+    breaks at its edge that set a dropped badge apart go with it (`![Star](...) <br> [Title](url) <br>`),
+    as the writer drops them with the badge."""
+    if "](" not in cell:
+        return "t"
+    without_badge = _BADGE.sub("", cell)
+    if without_badge != cell:
+        cell = _EDGE_BREAKS.sub("", without_badge)
+    return _core_line(cell).strip() or "t"
 
 
 def _core_line(line: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from bot.lists.entries.pieces import VENUE_WORD, find_dates, looks_like_authors
+from bot.lists.entries.pieces import GENERIC_LINK_TEXT, VENUE_WORD, find_dates, looks_like_authors
 from bot.lists.entries.title import name_and_rest, short_name
 
 Span = tuple[int, int, str]
@@ -40,7 +40,7 @@ def run_spans(text: str, title: str, context: str, authors: list[str], venues: l
         spans.append((at, at + len(title), f"⟦title:{context}⟧"))
         short = short_name(title)
         before = _SHORT_BEFORE.match(text[:at])
-        if short and before and before[2].lower() == short.lower():
+        if before and (before[2].lower() == short.lower() or _written_name(before[2])):
             spans.append((before.start(2), before.end(2), f"⟦short:{context}⟧"))
         title = ""
     elif title and (split := _split_title(text, title)):
@@ -64,6 +64,12 @@ def run_spans(text: str, title: str, context: str, authors: list[str], venues: l
     if not title and not authors_seen and not any("⟦authors:" in slot for *_, slot in spans):
         _plain_authors(text, spans, context, authors)
     return spans, title
+
+
+def _written_name(text: str) -> bool:
+    """`HalluQA` in `HalluQA: "**Evaluating Hallucinations...**"`: a name the list writes before a title
+    that does not give it (the maintainer's, or the abstract's); not a date, a venue or a link label."""
+    return not find_dates(text) and not VENUE_WORD.fullmatch(text) and not GENERIC_LINK_TEXT.match(text)
 
 
 def _venue_before(text: str, at: int, context: str, spans: list[Span], venues: list[str]) -> None:

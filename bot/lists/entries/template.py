@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.lists.entries.cells import STARS_BADGE
+from bot.lists.entries.labels import code_value, split_label
 from bot.lists.entries.pieces import (
     GENERIC_LINK_TEXT,
     PAPER_HOST,
@@ -116,6 +117,11 @@ def _induce_lines(lines: list[str], title: str, kind: str) -> Induced:
         if not line.strip():
             induced.lines.append(line)
             continue
+        label, value = split_label(rest) if index > 0 else ("", rest)
+        if label:  # `  - Keyword: RLHF`: the label is the siblings' own word, the value a slot
+            value = _labelled_value(label, value, title if not induced.has_title else "", induced)
+            induced.lines.append(f"{prefix}{label.rstrip()} {value}".rstrip())
+            continue
         tag = _TAG.match(rest) if index == 0 and not induced.has_title else None
         if tag and (title in tag[0] or VENUE_WORD.fullmatch(tag["words"])):
             tag = None
@@ -128,6 +134,18 @@ def _induce_lines(lines: list[str], title: str, kind: str) -> Induced:
             body = "⟦unknown⟧"
         induced.lines.append((prefix + body).rstrip() + _hard_break(line, body))
     return induced
+
+
+def _labelled_value(label: str, value: str, title: str, induced: Induced) -> str:
+    if (code := code_value(label, value)) is not None:
+        return f"⟦codelink:{code}⟧"
+    named = len(induced.authors)
+    by_label = bool(re.search(r"author", label, re.IGNORECASE))
+    body, had_words = _template_text(value, title, "text", induced, whole_line_authors=by_label)
+    if "⟦authors:" in body and not by_label:  # `Keyword: Reward Models, Policy Learning`: no names
+        del induced.authors[named:]
+        body, had_words = "", True
+    return "⟦unknown⟧" if had_words and not SLOT.search(body) else body.rstrip()
 
 
 def _induce_details(lines: list[str], title: str) -> Induced:
