@@ -57,7 +57,9 @@ def date_order(anchors: Sequence[Entry]) -> int:
 def link_form_near(anchors: Sequence[Entry], at: int, default: str) -> str:
     """The arXiv link form (`https://arxiv.org/abs/{id}{v}`) most of the NEAR_SPOT entries around the
     spot before `anchors[at]` use, the nearest first on a tie; `default` when none links arXiv."""
-    nearest = sorted(range(len(anchors)), key=lambda i: abs(i + 0.5 - at))[:NEAR_SPOT]
+    below = range(at - 1, max(-1, at - 1 - NEAR_SPOT), -1)  # read outward from the spot, a few entries only
+    above = range(at, min(len(anchors), at + NEAR_SPOT))
+    nearest = sorted([*below, *above], key=lambda i: abs(i + 0.5 - at))[:NEAR_SPOT]
     forms: Counter[str] = Counter()
     for index in nearest:
         form = next((f for m in PIECE_PATTERN.finditer(anchors[index].text)
