@@ -54,6 +54,7 @@ from bot.lists.document import (  # noqa: E402
     _borrowed_format,  # the format insert_entries falls back on for a section without entries
     insert_entries,
     parse_list,
+    placed_format,
 )
 from bot.lists.entries.format import EntryFormat, anchor_entries, learn_format  # noqa: E402
 from bot.lists.entries.pieces import find_dates, id_date_key  # noqa: E402
@@ -214,6 +215,7 @@ def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] |
                 continue
             fmt = formats.get(own.path) or formats.setdefault(own.path, format_for(remaining, own))
             paper = paper_from(record, entry)
+            fmt = placed_format(fmt, anchor_entries(own.entries), paper)  # as insert_entries writes it
             number = int(m[1]) if (m := NUMBERED.match(entry.text)) else None
             rendered = render_entry(fmt, paper, number=number)
             # The placeholder stands for a short phrase a maintainer writes: compared as plain text.

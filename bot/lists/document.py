@@ -11,11 +11,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 from bot.lists.entries.format import DEFAULT_FORMAT, EntryFormat, anchor_entries, learn_format
-from bot.lists.entries.order import date_order, entry_date_key, paper_date_key
+from bot.lists.entries.order import date_order, entry_date_key, link_form_near, paper_date_key
 from bot.lists.entries.pieces import arxiv_ids_in
 from bot.lists.model import Entry, Section
 from bot.lists.outline import build_sections
@@ -180,20 +180,21 @@ def _placement(doc: ListDocument, section: Section, papers: list[Paper]) -> list
     ordered = sorted(papers, key=lambda p: (p.published, p.arxiv_id))
     if fmt.newest_first:
         ordered.reverse()
-    blocks = [render_entry(fmt, p, number=_number(fmt, k, len(ordered))).split("\n")
-              for k, p in enumerate(ordered)]
     gap = [""] * fmt.gap
     if not anchors:
+        blocks = [render_entry(fmt, p, number=_number(fmt, k, len(ordered))).split("\n")
+                  for k, p in enumerate(ordered)]
         index, before, after = _empty_section_spot(doc, section)
         new_lines: list[str] = []
         for k, block in enumerate(blocks):
             new_lines.extend((gap if k else []) + block)
         return [(index, before + new_lines + after)]
-    renumbers = bool(fmt.numbering and fmt.numbering[2] != 0)
-    order = 0 if renumbers else date_order(anchors)
+    order = sorted_order(fmt, anchors)
     spots = []
-    for paper, block in zip(ordered, blocks, strict=True):
+    for k, paper in enumerate(ordered):
         at = _sorted_spot(anchors, paper_date_key(paper), order) if order else None
+        placed = placed_format(fmt, anchors, paper, order)
+        block = render_entry(placed, paper, number=_number(fmt, k, len(ordered))).split("\n")
         if at is None:
             at = 0 if fmt.newest_first else len(anchors)
         if at < len(anchors):
@@ -201,6 +202,24 @@ def _placement(doc: ListDocument, section: Section, papers: list[Paper]) -> list
         else:
             spots.append((anchors[-1].end_line, gap + block))
     return spots
+
+
+def sorted_order(fmt: EntryFormat, anchors: Sequence[Entry]) -> int:
+    """-1 / 1 when new entries go where their date falls (a date-sorted section that is not renumbered
+    by an insertion), 0 when they go at the end where the section adds them."""
+    renumbers = bool(fmt.numbering and fmt.numbering[2] != 0)
+    return 0 if renumbers else date_order(anchors)
+
+
+def placed_format(fmt: EntryFormat, anchors: Sequence[Entry], paper: Paper,
+                  order: int | None = None) -> EntryFormat:
+    """The format `paper` is written in where insert_entries puts it: in a date-sorted section, with
+    the arXiv link form of the entries around its spot (a list's link habit drifts over the years:
+    `abs/{id}v1` in one year's rows, `abs/{id}` in the next)."""
+    if order is None:
+        order = sorted_order(fmt, anchors) if anchors else 0
+    at = _sorted_spot(anchors, paper_date_key(paper), order) if order else None
+    return fmt if at is None else replace(fmt, url_form=link_form_near(anchors, at, fmt.url_form))
 
 
 def _sorted_spot(anchors: Sequence[Entry], key: int, order: int) -> int | None:

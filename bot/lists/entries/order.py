@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from bot.lists.entries.pieces import find_dates, id_date_key
+from bot.lists.entries.pieces import PIECE_PATTERN, arxiv_url_form, find_dates, id_date_key
 
 if TYPE_CHECKING:
     from bot.lists.model import Entry
@@ -18,6 +18,7 @@ ORDER_SAMPLE = 150  # entries at each end of a section that tell newest-first fr
 # as many as are out of order (a month's papers may be listed in any order: equal keys count for none).
 SORTED_PAIRS = 3
 SORTED_RATIO = 4
+NEAR_SPOT = 25  # how many entries around a sorted section's spot its link form is read from
 
 
 def entry_date_key(entry: Entry) -> int:
@@ -51,3 +52,18 @@ def date_order(anchors: Sequence[Entry]) -> int:
         if steps[order] >= SORTED_PAIRS and steps[order] >= SORTED_RATIO * steps[-order]:
             return order
     return 0
+
+
+def link_form_near(anchors: Sequence[Entry], at: int, default: str) -> str:
+    """The arXiv link form (`https://arxiv.org/abs/{id}{v}`) most of the NEAR_SPOT entries around the
+    spot before `anchors[at]` use, the nearest first on a tie; `default` when none links arXiv."""
+    below = range(at - 1, max(-1, at - 1 - NEAR_SPOT), -1)  # read outward from the spot, a few entries only
+    above = range(at, min(len(anchors), at + NEAR_SPOT))
+    nearest = sorted([*below, *above], key=lambda i: abs(i + 0.5 - at))[:NEAR_SPOT]
+    forms: Counter[str] = Counter()
+    for index in nearest:
+        form = next((f for m in PIECE_PATTERN.finditer(anchors[index].text)
+                     if (f := arxiv_url_form(m["link_url"] or m["hl_url"] or m["url"] or ""))), None)
+        if form:
+            forms[form] += 1
+    return forms.most_common(1)[0][0] if forms else default
