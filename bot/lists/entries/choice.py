@@ -33,6 +33,8 @@ def without_short(signature: str) -> str:
         signature = _VENUE_PIECE.sub("", signature)
     if "⟦head:" in signature:
         signature = HEAD_SLOTS.sub(r"⟦title:\g<context>⟧", signature)
+    if "⟦name:" in signature:  # a name the section always fills (`name_as_field`) is still a name
+        signature = signature.replace("⟦name:", "⟦short:")
     return SHORT_SLOT.sub("", signature) if "⟦short:" in signature else signature
 
 
@@ -92,7 +94,9 @@ def name_as_field(best: Induced, induced: list[tuple[int, Induced]], window: Seq
 
 def _names(signature: str) -> str:
     """How the template sets the paper's name apart: a `⟦short:` prefix, an emphasised `⟦head:`, or ""."""
-    return "⟦short:" if "⟦short:" in signature else "⟦head:" if "⟦head:" in signature else ""
+    if "⟦short:" in signature or "⟦name:" in signature:
+        return "⟦short:"
+    return "⟦head:" if "⟦head:" in signature else ""
 
 
 def optional_venue(index: int, best: Induced, induced: list[tuple[int, Induced]]) -> tuple[int, Induced]:
@@ -104,7 +108,11 @@ def optional_venue(index: int, best: Induced, induced: list[tuple[int, Induced]]
     shown = [(i, t) for i, t in group if _VENUE_PIECE.search(t.signature)]
     if not shown or len(shown) == len(group) or any(v.lower() == "arxiv" for _, t in shown for v in t.venues):
         return index, best
-    index, best = (index, best) if _VENUE_PIECE.search(best.signature) else shown[0]
+    if not _VENUE_PIECE.search(best.signature):  # one that sets the name apart and links code as best does
+        index, best = next(((i, t) for i, t in shown if _names(t.signature) == _names(best.signature)
+                            and ("⟦codelink:" in t.signature) == ("⟦codelink:" in best.signature)),
+                           next(((i, t) for i, t in shown if _names(t.signature) == _names(best.signature)),
+                                shown[0]))
     piece = f"[{OPTIONAL_VENUE} ⟦date:YYYY⟧]"
     best.lines = [ln.replace("[⟦venue:text⟧ ⟦date:YYYY⟧]", piece) for ln in best.lines]
     return index, best

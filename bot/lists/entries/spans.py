@@ -11,8 +11,10 @@ from bot.lists.entries.title import name_and_rest, short_name
 
 Span = tuple[int, int, str]
 _ITALIC = re.compile(r"(?<![*\w])([*_])(?![*\s])([^*_]+?)(?<!\s)\1(?![*\w])")
-# `PIQA: "..."`, `**BLOOM**: "..."`: a short name before the title
-_SHORT_BEFORE = re.compile(r"^\s*(\*{1,3}|_{1,3})?([^\s:*_\"“]+(?:\s[^\s:*_\"“]+){0,3})\1?:\s")
+# `PIQA: "..."`, `**BLOOM**: "..."`: a short name before the title; `**CuBERT** (MLM + NSP): "..."`: with a
+# note in parentheses after it, in the maintainer's words (group `note`)
+_SHORT_BEFORE = re.compile(r"^\s*(\*{1,3}|_{1,3})?([^\s:*_\"“]+(?:\s[^\s:*_\"“]+){0,3})\1?"
+                           r"(?:[ \t]+\((?P<note>[^()\n]*[^\W\d_][^()\n]*)\))?:\s")
 # `arXiv 2023`, `(ICLR 2024)`, `[ICCV 2021]`, `in *IJCAI* 2023`: a venue just before a year, with its
 # emphasis and the "in" before it (kept: the words a section writes around every venue).
 _VENUE_BEFORE_DATE = re.compile(
@@ -42,6 +44,8 @@ def run_spans(text: str, title: str, context: str, authors: list[str], venues: l
         before = _SHORT_BEFORE.match(text[:at])
         if before and (before[2].lower() == short.lower() or _written_name(before[2])):
             spans.append((before.start(2), before.end(2), f"⟦short:{context}⟧"))
+            if before["note"]:  # a free-text note only the maintainer can write: the placeholder
+                spans.append((before.start("note"), before.end("note"), "⟦unknown⟧"))
         title = ""
     elif title and (split := _split_title(text, title)):
         spans += [(split.start("head"), split.end("head"), f"⟦head:{context}⟧"),

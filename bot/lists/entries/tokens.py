@@ -39,6 +39,11 @@ _SEP = r"[ \t\u00a0,;|·–—:]*"  # separators, a no-break space among them
 # Emphasis left holding nothing once what it wrapped was dropped (`*Ann Lee (MIT) et al.*` -> `**`).
 _EMPTY_EMPHASIS = re.compile(r"(?:^|(?<=[ \t]))(\*{1,3}|_{1,3})[ \t.,;:]*\1(?=[ \t]|$)")
 _WRAPPED_DROP = re.compile(r"\[\s*\x00\s*\]|\(\s*\x00\s*\)|\*\*\s*\x00\s*\*\*|(?<!\*)\*\s*\x00\s*\*(?!\*)")
+# Brackets or parentheses left holding only the punctuation between dropped words (`(MLM + NSP)` ->
+# `(+)`, `[**AAAI, 2024**]` -> `[**/**]`): the punctuation served the words, it goes with them.
+_PUNCTUATION_GROUP = re.compile(r"\[(?=[^\[\]]*\x00)[^\w\[\]⟦⟧]*\](?!\()|\((?=[^()]*\x00)[^\w()⟦⟧]*\)")
+# Symbols joining two dropped words (`Challenges & Perspectives`, `MLM + NSP`): dropped with them.
+_JOINED_DROPS = re.compile(r"\x00(?:[ \t\u00a0,;|·–—:&+/=]*\x00)+")
 
 
 def assemble(tokens: list[tuple[str, str]]) -> str:
@@ -48,7 +53,8 @@ def assemble(tokens: list[tuple[str, str]]) -> str:
         return out
     for _ in range(2):
         out = _WRAPPED_DROP.sub(_DROP, out)
-        out = re.sub(r"\x00(?:" + _SEP + r"\x00)+", _DROP, out)
+        out = _JOINED_DROPS.sub(_DROP, out)
+        out = _PUNCTUATION_GROUP.sub(_DROP, out)
     out = re.sub(r"^(\s*)\x00" + _SEP, r"\1", out)
     out = re.sub(r"([(\[])\s*\x00" + _SEP, r"\1", out)
     out = re.sub(_SEP + r"\x00", "", out)
