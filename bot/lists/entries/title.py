@@ -13,6 +13,11 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _DATE_ONLY = re.compile(r"^\W*(?:\d{2,4}[./-]\d{1,2}(?:[./-]\d{1,2})?|(?:19|20)\d{2})\W*$")
 _MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{8,})[\"”]")
+# A quoted title in a list item runs to the closing quote that the entry's next piece follows (the end,
+# a bracket, a link, emphasis or punctuation), past quotes inside it (`"NatGen: ... by "Naturalizing"
+# source code" [2022-06]`).
+_QUOTED_TITLE = re.compile(r"[\"“](?=[^\n]{8})([^\n]+?)[\"”]"
+                           r"(?=[ \t]*$|[ \t]+[\[(<!*_|]|(?:[.,;][*_]*|[*_]+)(?:[ \t]|$))")
 _VENUE_TAIL = re.compile(r",\s+in\s+[^,]{1,40}?\s+(?:19|20)\d{2}[a-z]?$")
 _LEADING_TAG = re.compile(r"^\[[^\[\]]{1,30}\][ \t]+(?=[*_])")
 # `[**Arxiv, 2023**] Title`, `[**Nature, 2024.5**] **Name**: rest`: a venue and date in brackets before
@@ -102,7 +107,7 @@ def entry_title(text: str, kind: str, columns: tuple[str, ...] = ()) -> str:
             candidate = clean_title(plain_text(match[0]))
             if _usable(candidate):
                 return candidate
-    quoted = _QUOTED.search(body)
+    quoted = _QUOTED_TITLE.search(body)
     if quoted:
         return clean_title(quoted[1])
     # `Title [[Paper]](url) [[Code]](url)`: the words before the links, not "[Paper] [Code]"; without
@@ -122,7 +127,7 @@ def _quoted_after_label(body: str, bold: str) -> str:
     words = len(bold.split())
     if words > 3 or ('"' not in body and "“" not in body):
         return bold
-    quoted = _QUOTED.search(body)
+    quoted = _QUOTED_TITLE.search(body)
     return clean_title(quoted[1]) if quoted and len(quoted[1].split()) > words else bold
 
 
