@@ -53,6 +53,25 @@ def test_a_note_after_the_name_is_a_placeholder_not_its_punctuation() -> None:
     assert "+" not in written
 
 
+DECODERS = (  # codefuse-ai, "Decoder": titles without a name are written without name or note
+    '1. **Codex** (CLM): "Codex: Evaluating Large Language Models Trained on Code" [2021-07] '
+    "[[paper](https://arxiv.org/abs/2107.03374)]\n"
+    '2. "A Study of Code Models at Scale" [2021-08] [[paper](https://arxiv.org/abs/2108.00001)]\n'
+    '3. **PolyCoder** (CLM): "PolyCoder: A Systematic Evaluation of Code Models" [2022-02] '
+    "[[paper](https://arxiv.org/abs/2202.13169)]\n"
+    '4. "Another Study of Code Models" [2022-03] [[paper](https://arxiv.org/abs/2203.00001)]\n'
+    '5. **CodeGen** (CLM + FIM): "CodeGen: An Open Large Language Model for Code" [2022-03] '
+    "[[paper](https://arxiv.org/abs/2203.13474)]\n")
+
+
+def test_the_note_goes_with_the_name_when_the_paper_has_none() -> None:
+    fmt = _section_format(DECODERS)
+    assert render_entry(fmt, _paper("StarCoder: May the Source Be with You")).startswith(
+        '6. **StarCoder** (*(to fill in)*): "StarCoder: May the Source Be with You" [2025-01]')
+    assert render_entry(fmt, _paper("CodeShell Technical Report")) == (
+        '6. "CodeShell Technical Report" [2025-01] [[paper](https://arxiv.org/abs/2501.00001)]')
+
+
 @pytest.mark.parametrize(("line", "title", "template"), [
     pytest.param(  # codefuse-ai: a venue bracket whose words are dropped keeps no `&`
         '3. "GPT-NeoX-20B: An Open-Source Autoregressive Language Model" [2022-04] [ACL 2022 Workshop on '

@@ -21,6 +21,7 @@ _LEADING_TAB = re.compile(r"(?m)^[ \t]+")
 _VENUE_PIECE = re.compile(r"[ \t]*\[⟦venue:text⟧ ⟦date:YYYY⟧\]")
 OPTIONAL_VENUE = "⟦venue:optional⟧"
 _NAME_PREFIX = re.compile(r"⟦short:(?!badge)([\w-]+)⟧")
+_NAME_NOTE = re.compile(r"⟦(?:short|name):[^⟧]*⟧[*_]*[ \t]+\(⟦unknown⟧\)")  # `**⟦short⟧** (⟦unknown⟧)`
 OPTIONAL_VENUE_PIECE = re.compile(r"[ \t]*\[⟦venue:optional⟧ ⟦date:YYYY⟧\]")
 
 
@@ -31,6 +32,8 @@ def without_short(signature: str) -> str:
         signature = CODE_LINK.sub("", CODE_LINE.sub("", signature))
     if "[⟦venue:text⟧ ⟦date:YYYY⟧]" in signature:
         signature = _VENUE_PIECE.sub("", signature)
+    if OPTIONAL_VENUE in signature:  # the piece `optional_venue` marked
+        signature = OPTIONAL_VENUE_PIECE.sub("", signature)
     if "⟦head:" in signature:
         signature = HEAD_SLOTS.sub(r"⟦title:\g<context>⟧", signature)
     if "⟦name:" in signature:  # a name the section always fills (`name_as_field`) is still a name
@@ -94,8 +97,8 @@ def name_as_field(best: Induced, induced: list[tuple[int, Induced]], window: Seq
 
 def _names(signature: str) -> str:
     """How the template sets the paper's name apart: a `⟦short:` prefix, an emphasised `⟦head:`, or ""."""
-    if "⟦short:" in signature or "⟦name:" in signature:
-        return "⟦short:"
+    if "⟦short:" in signature or "⟦name:" in signature:  # with the note on the name or without
+        return "⟦short:(" if _NAME_NOTE.search(signature) else "⟦short:"
     return "⟦head:" if "⟦head:" in signature else ""
 
 

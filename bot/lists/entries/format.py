@@ -142,9 +142,9 @@ def learn_format(section: Section) -> EntryFormat:
     best_index, best = max(induced, key=lambda it: (it[1].has_url, counts[without_short(it[1].signature)],
                                                     -it[0]))
     best_index, best = prefer_short_name(best_index, best, induced, window)
-    best = name_as_field(best, induced, window)
     best_index, best = prefer_code_link(best_index, best, induced)
     best_index, best = optional_venue(best_index, best, induced)
+    best = name_as_field(best, induced, window)  # last: the choices above may pick another entry
     templates = [t for _, t in induced]
     samples = [d for e in window for d in find_dates(e.text)]
     best.lines = [_DATE_SLOT.sub(lambda m: f"⟦date:{settle_widths(m[1], samples)}⟧", ln) for ln in best.lines]

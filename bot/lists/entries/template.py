@@ -30,9 +30,11 @@ from bot.lists.entries.tokens import assemble, residue_tokens
 from bot.lists.scan import split_cells
 
 SLOT = re.compile(r"⟦(\w+)(?::([^⟧]*))?⟧")
-# The short-name slot with what only serves it: the `: ` after a prefix, or the whole badge that shows it.
+# The short-name slot with what only serves it: the `: ` after a prefix, a note on the name in parentheses
+# (`**CuBERT** (MLM + NSP): `), or the whole badge that shows it.
 SHORT_BADGE = re.compile(r"[ \t]*!\[[^\]]*\]\([^)\s]*⟦short:badge⟧[^)\s]*\)")
-SHORT_SLOT = re.compile(SHORT_BADGE.pattern + r"|(?:\*{1,3}|_{1,3})?⟦short:[^⟧]*⟧(?:\*{1,3}|_{1,3})?[:\s]*")
+SHORT_SLOT = re.compile(SHORT_BADGE.pattern + r"|(?:\*{1,3}|_{1,3})?⟦short:[^⟧]*⟧(?:\*{1,3}|_{1,3})?"
+                        r"(?:[ \t]+\(⟦unknown⟧\))?[:\s]*")
 _MARKER = re.compile(
     r"^(?P<indent>\s*)(?:(?P<number>\d{1,9})(?P<delim>[.)])|(?P<bullet>[-*+]))(?P<space>\s+|$)"
 )
