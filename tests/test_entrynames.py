@@ -98,6 +98,20 @@ def test_no_arxiv_venue_where_siblings_write_real_venues_or_none() -> None:
     assert "[EMNLP 2025]" in render_entry(fmt, _paper("CodeSSM: Towards State Space Models", "EMNLP 2025"))
 
 
+def test_no_arxiv_venue_even_where_every_sibling_shows_a_venue() -> None:
+    every = "".join(line + "\n" for line in ENCODERS.split("\n") if "[2021-08]" not in line and line)
+    fmt = _section_format(every)
+    assert render_entry(fmt, _paper("Scaling Laws for Code Models")).endswith(
+        '"Scaling Laws for Code Models" [2025-01] [[paper](https://arxiv.org/abs/2501.00001)]')
+    assert "[ICLR 2025]" in render_entry(fmt, _paper("Scaling Laws for Code Models", "ICLR 2025"))
+
+
+def test_a_list_that_writes_arxiv_as_its_venue_keeps_it() -> None:
+    body = ('- "Code Agents at Work" [2023-05] [arXiv 2023] [[paper](https://arxiv.org/abs/2305.00001)]\n'
+            '- "Code Agents at Play" [2023-06] [ACL 2023] [[paper](https://arxiv.org/abs/2306.00001)]\n')
+    assert "[arXiv 2025]" in render_entry(_section_format(body), _paper("Code Agents Again"))
+
+
 # ---------------------------------------------------------------- 3. the name prefix
 
 FINE_TUNING = (  # codefuse-ai, "(Instruction) Fine-Tuning": most named titles shown with their name

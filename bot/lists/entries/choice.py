@@ -103,13 +103,15 @@ def _names(signature: str) -> str:
 
 
 def optional_venue(index: int, best: Induced, induced: list[tuple[int, Induced]]) -> tuple[int, Induced]:
-    """Where entries shaped alike show `[Venue Year]` only when published (none writes arXiv there),
+    """Where entries shaped alike show `[Venue Year]` when published (none writes arXiv there),
     the template that shows it, the piece marked optional: written for a paper with a venue, left out
     for one without."""
     same = without_short(best.signature)
     group = [(i, t) for i, t in induced if without_short(t.signature) == same]
     shown = [(i, t) for i, t in group if _VENUE_PIECE.search(t.signature)]
-    if not shown or len(shown) == len(group) or any(v.lower() == "arxiv" for _, t in shown for v in t.venues):
+    # Even where every sibling shows one: none writes arXiv there, so a paper without a venue gets none
+    # (`[arXiv 2025]` would be a venue no sibling ever writes).
+    if not shown or any(v.lower() == "arxiv" for _, t in shown for v in t.venues):
         return index, best
     if not _VENUE_PIECE.search(best.signature):  # one that sets the name apart and links code as best does
         index, best = next(((i, t) for i, t in shown if _names(t.signature) == _names(best.signature)
