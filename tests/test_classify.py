@@ -296,6 +296,9 @@ def test_relevance_reasons_name_what_matched(seed_config):
     ("Safeguarding Chain-of-Thought Against Leakage", True),
     ("Moral Judgements of Large Language Models", True),
     ("Vulnerabilities of LLM Routers", True),
+    # ... and meets them inside names written as one word.
+    ("AISafetyLab: A Toolkit for LLMs", True),
+    ("SafeRLHF: Constrained Value Alignment", True),
     # ... and its `*` terms do not stand for shorter stems ("steal*" is not "ste*").
     ("Stepwise Steering of Large Language Models", False),
 ])
@@ -324,6 +327,14 @@ def test_exclusions_meet_hyphenated_compounds():
     relevance = score_relevance("Safety of self-driving stacks", "", [], latest=latest)
     assert relevance.score == pytest.approx(0.5)
     assert "mentions excluded `selfdriving` in the title" in relevance.reasons
+
+
+def test_exclusions_meet_the_parts_of_names_written_as_one_word():
+    latest = LatestConfig(include=("safety",), exclude=("robot*", "traffic"))
+    assert score_relevance("Safety of TrafficGPT", "", [], latest=latest).score == pytest.approx(0.5)
+    relevance = score_relevance("Safety of RobotArm planners", "", [], latest=latest)
+    assert relevance.score == pytest.approx(0.5)
+    assert "mentions excluded `robot` in the title" in relevance.reasons
 
 
 def test_unreadable_include_expressions_are_reported():
@@ -357,6 +368,20 @@ def test_unreadable_include_expressions_are_reported():
     ("ti:ethic*", "The ethics of LLMs", "", 1.0),
     ("refusal*", "Models that refuse", "", 1.0),
     ("hallucination*", "Hackers or Hallucinators?", "", 1.0),
+    # Names written as one word meet the rules in their parts: at a capital after a small letter,
+    # at the last capital of an acronym before a word, at a digit after a letter; plurals of
+    # acronyms stay whole, and the whole name still meets a rule that spells it.
+    ("jailbreak", "JailbreakBench: open robustness tests", "", 1.0),
+    ("safety AND LLM", "AISafetyLab for LLMs", "", 1.0),
+    ("VLM", "VLMGuard against malicious prompts", "", 1.0),
+    ("ti:safe AND RLHF", "SafeRLHF: constrained value learning", "", 1.0),
+    ("Llama", "Probing Llama3 and Qwen2.5", "", 1.0),
+    ("Qwen", "Probing Llama3 and Qwen2.5", "", 1.0),
+    ("abs:safety", "A study", "we release LongSafety", 0.25),
+    ("abs:jailbreak", "A study", "JailbreakBench and one jailbreak", 0.4375),
+    ("LLM", "Evaluating LLMs", "", 1.0),
+    ("JailbreakBench", "JailbreakBench: open robustness tests", "", 1.0),
+    ("LLaMA", "Tuning LLaMA", "", 1.0),
 ])
 def test_soft_query_evaluation(query, title, abstract, expected):
     paper = PaperText.of(title, abstract, None)

@@ -28,6 +28,11 @@ UNKNOWN_CATEGORY = 0.5
 _TOKEN = re.compile(r'\s*(\(|\)|ANDNOT\b|AND\b|OR\b|(?:\w+:)?"[^"]*"|[^\s()]+)')
 # Words of letters joined by hyphens ("jail-breaking"; "GPT-4" and "2-shot" are not compounds).
 _COMPOUND = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
+# Where a name written as one word has parts: a capital after a small letter ("JailbreakBench"),
+# the last capital of an acronym before a word ("VLMGuard"; not the plural "LLMs"), and a digit
+# after a letter or before a word ("Llama3", "PM4Bench").
+_NAME_PARTS = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2})"
+                         r"|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z]{2})")
 _FIELDS = ("ti", "abs", "all", "cat", "au", "co", "jr", "rn", "id")
 
 
@@ -52,50 +57,58 @@ class Node:
 
 
 @dataclass(frozen=True)
-class PaperText:
-    """A paper as the query sees it: stems of its title and abstract, its categories, and the
-    stems of the hyphenated compounds in its title and abstract, each joined into one word; the
-    `*_words` fields hold the same words unstemmed (a `*` term reads the words as written)."""
+class Spelling:
+    """One way of reading a text: its words' stems, and the same words unstemmed (a `*` term
+    reads the words as written)."""
 
-    title: tuple[str, ...]
-    abstract: tuple[str, ...]
+    stems: tuple[str, ...]
+    words: tuple[str, ...]
+
+    @classmethod
+    def of(cls, found: Sequence[str]) -> Spelling:
+        return cls(tuple(stem(w) for w in found), tuple(found))
+
+    def count(self, term: Term) -> int:
+        return count_phrase(term, self.stems, self.words)
+
+
+@dataclass(frozen=True)
+class PaperText:
+    """A paper as the query sees it: its title and abstract, each in the spellings a phrase may
+    meet (`spellings`), and its categories."""
+
+    title: tuple[Spelling, ...]
+    abstract: tuple[Spelling, ...]
     categories: tuple[str, ...] | None  # None when unknown
-    title_compounds: tuple[str, ...] = ()
-    abstract_compounds: tuple[str, ...] = ()
-    title_words: tuple[str, ...] | None = None
-    abstract_words: tuple[str, ...] | None = None
-    title_compound_words: tuple[str, ...] | None = None
-    abstract_compound_words: tuple[str, ...] | None = None
 
     @classmethod
     def of(cls, title: str, abstract: str, categories: Sequence[str] | None) -> PaperText:
         cats = tuple(c.lower() for c in categories) if categories else None
-        title_words, abstract_words = tuple(words(title)), tuple(words(abstract))
-        title_joined, abstract_joined = _compounds(title), _compounds(abstract)
-        return cls(_stems(title_words), _stems(abstract_words), cats,
-                   _stems(title_joined), _stems(abstract_joined),
-                   title_words, abstract_words, title_joined, abstract_joined)
+        return cls(spellings(title), spellings(abstract), cats)
 
     def in_title(self, term: Term) -> int:
-        """Mentions of `term` in the title, in either spelling of a compound (the larger count:
-        one compound is never counted twice)."""
-        return max(count_phrase(term, self.title, self.title_words),
-                   count_phrase(term, self.title_compounds, self.title_compound_words))
+        """Mentions of `term` in the title, in whichever spelling has the most (one word is
+        never counted twice)."""
+        return max(spelling.count(term) for spelling in self.title)
 
     def in_abstract(self, term: Term) -> int:
-        return max(count_phrase(term, self.abstract, self.abstract_words),
-                   count_phrase(term, self.abstract_compounds, self.abstract_compound_words))
+        return max(spelling.count(term) for spelling in self.abstract)
 
 
-def _stems(found: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(stem(w) for w in found)
-
-
-def _compounds(text: str) -> tuple[str, ...]:
-    """The hyphenated compounds of `text` written as one word ("jail-breaking" as
-    "jailbreaking", meeting `jailbreak*`). The split spelling stays in the text's own words
-    ("red-teaming" still meets "red teaming")."""
-    return tuple(words(" ".join(m.replace("-", "") for m in _COMPOUND.findall(text))))
+def spellings(text: str) -> tuple[Spelling, ...]:
+    """`text` as written; its hyphenated compounds joined into one word ("jail-breaking" as
+    "jailbreaking", meeting `jailbreak*`; the split spelling is the text's own, so "red-teaming"
+    still meets "red teaming"); and, when it writes names as one word, with those names split
+    where their capitals and digits are ("JailbreakBench" as "Jailbreak Bench", "VLMGuard" as
+    "VLM Guard", "Llama3" as "Llama 3"), so that `jailbreak`, `VLM` and `Llama` meet them."""
+    found = [Spelling.of(words(text))]
+    joined = [m.replace("-", "") for m in _COMPOUND.findall(text)]
+    if joined:
+        found.append(Spelling.of(words(" ".join(joined))))
+    split = _NAME_PARTS.sub(" ", text)
+    if split != text:
+        found.append(Spelling.of(words(split)))
+    return tuple(found)
 
 
 def parse_query(query: str) -> Node:
