@@ -189,9 +189,9 @@ def main() -> int:
 
     def show(label: str, weights: dict[str, float]) -> tuple[float, float]:
         tuned = macro(tuning, weights) if tuning else (0.0, 0.0)
-        held = macro(held_out, weights) if held_out else (0.0, 0.0)
-        print(f"{label:44s} tuning {tuned[0]:.4f} / {tuned[1]:.4f}   held-out {held[0]:.4f} / {held[1]:.4f}",
-              flush=True)
+        parts = [f"{group} {m[0]:.4f} / {m[1]:.4f}" for group, lists in (("tuning", tuning), ("held-out", held_out))
+                 if lists for m in [tuned if lists is tuning else macro(lists, weights)]]
+        print(f"{label:44s} " + "   ".join(parts), flush=True)
         return tuned
 
     best = show("the starting weights, macro", start)
