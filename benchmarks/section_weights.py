@@ -1,6 +1,7 @@
 """How far re-weighting the section model's score terms could take section choice (issues #4, #13).
 
     .venv/bin/python benchmarks/section_weights.py [--search] [--per-list] [--weights k=v,...]
+        [--group tuning|held-out] [--cache FILE] [--sweep TERM]
 
 The folds of `section_choice.py` (title and arXiv month only): each term of `SectionModel.scores`
 is computed once per hidden paper and candidate section, so any weighting is scored in a fraction
@@ -42,7 +43,11 @@ BOT_WEIGHTS = {"centroid_words": PARAMS["centroid"], "centroid_letters": PARAMS[
                "coherence": -PARAMS["coherence"], "prior": PARAMS["prior"], "date": PARAMS["date"],
                "year": PARAMS["year_bonus"], "authors": PARAMS["authors"], "nearest": 0.0,
                "semantic": PARAMS["semantic"], "semantic_nearest": PARAMS["semantic_nearest"]}
-GRID = {"semantic": [0.1, 0.2, 0.3, 0.5, 0.8], "semantic_nearest": [0.05, 0.1, 0.2, 0.4],
+GRID = {"date_bw3": [0.05, 0.1, 0.2], "date_bw12": [0.05, 0.1, 0.2], "date_bw24": [0.05, 0.1, 0.2],
+        "recent6": [0.02, 0.045, 0.09], "recent12": [0.02, 0.045, 0.09], "recent24": [0.02, 0.045, 0.09],
+        "best2": [0.05, 0.1, 0.2], "best3": [0.05, 0.1, 0.2], "best5": [0.05, 0.1, 0.2],
+        "knn3": [0.05, 0.1, 0.2, 0.4], "knn10": [0.1, 0.2, 0.4, 0.8],
+        "semantic": [0.1, 0.2, 0.3, 0.5, 0.8], "semantic_nearest": [0.05, 0.1, 0.2, 0.4],
         "centroid_letters": [0.6, 0.8, 1.2, 1.5], "bayes": [0.0, 0.03, 0.08], "heading": [0.0, 0.2, 0.3],
         "coherence": [-0.5, -0.15, 0.0], "prior": [0.02, 0.07], "date": [0.0, 0.2], "nearest": [0.05, 0.1, 0.3]}
 
@@ -81,7 +86,45 @@ def terms(model: SectionModel, title: str, published: date | None, section_of_en
         "year": [0.0 if span is None or not published else (1.0 if span.accepts(published.year) else -1.0)
                  for span in model.spans],
         "nearest": nearest,
+        **extra_terms(model, query, published, section_of_entry),
     }
+
+
+def extra_terms(model: SectionModel, query: dict[str, float], published: date | None,
+                section_of_entry: Sequence[int]) -> Terms:
+    """Candidate terms the bot does not use (2026-12-05, evening): the date fit at other
+    bandwidths, a recency prior (each section's smoothed share of the list's entries of the
+    months before the paper's), and k-nearest-neighbour votes."""
+    count = len(model.spans)
+    out: Terms = {}
+    if published is not None:
+        keep = model.params["date_bandwidth"]
+        for bandwidth in (3.0, 12.0, 24.0):
+            model.params["date_bandwidth"] = bandwidth
+            out[f"date_bw{bandwidth:g}"] = model._date_fit(published)
+        model.params["date_bandwidth"] = keep
+        month = published.year * 12 + published.month
+        total = sum(model.sizes) + count
+        for window in (6, 12, 24):
+            recent = [sum(1 for m in months if month - window < m <= month) for months in model.months]
+            pooled = sum(recent)
+            out[f"recent{window}"] = [math.log((r + 5 * (size + 1) / total) / (pooled + 5))
+                                      for r, size in zip(recent, model.sizes, strict=True)]
+    else:
+        for name in ("date_bw3", "date_bw12", "date_bw24", "recent6", "recent12", "recent24"):
+            out[name] = [0.0] * count
+    ranked = sorted(model._similarities(query).items(), key=lambda item: -item[1])
+    for k in (3, 10):
+        votes = [0.0] * count
+        for entry, similarity in ranked[:k]:
+            votes[section_of_entry[entry]] += similarity / k
+        out[f"knn{k}"] = votes
+    by_section: list[list[float]] = [[] for _ in range(count)]
+    for entry, similarity in ranked:
+        by_section[section_of_entry[entry]].append(similarity)
+    for k in (2, 3, 5):
+        out[f"best{k}"] = [sum(values[:k]) / k for values in by_section]
+    return out
 
 
 def collect(name: str, folds: int = 5) -> list[tuple[Terms, set[int]]]:
@@ -125,6 +168,7 @@ def main() -> int:
     parser.add_argument("--weights", default="", help="start from these weights: term=value,...")
     parser.add_argument("--sweep", action="append", default=[], metavar="TERM",
                         help="print tuning and held-out figures for each grid value of TERM")
+    parser.add_argument("--group", choices=("tuning", "held-out"), help="collect one group only")
     parser.add_argument("--cache", type=Path, help="keep the collected terms in this pickle file")
     args = parser.parse_args()
     start = dict(BOT_WEIGHTS, **{k: float(v) for k, v in
@@ -132,7 +176,9 @@ def main() -> int:
     if args.cache and args.cache.exists():
         data = pickle.loads(args.cache.read_bytes())  # noqa: S301 (our own file)
     else:
-        data = {p.stem: collect(p.stem) for p in sorted(DEFAULT_DATA.glob("*.jsonl"))}
+        names = [p.stem for p in sorted(DEFAULT_DATA.glob("*.jsonl"))
+                 if not args.group or (p.stem in TUNING) == (args.group == "tuning")]
+        data = {name: collect(name) for name in names}
         if args.cache:
             args.cache.write_bytes(pickle.dumps(data))
     tuning = {n: papers for n, papers in data.items() if n in TUNING}
@@ -142,9 +188,10 @@ def main() -> int:
         print(f"{name:44s} top-1 / top-3 {top1:.3f} / {top3:.3f}")
 
     def show(label: str, weights: dict[str, float]) -> tuple[float, float]:
-        tuned, held = macro(tuning, weights), macro(held_out, weights)
-        print(f"{label:44s} tuning {tuned[0]:.4f} / {tuned[1]:.4f}   held-out {held[0]:.4f} / {held[1]:.4f}",
-              flush=True)
+        tuned = macro(tuning, weights) if tuning else (0.0, 0.0)
+        parts = [f"{group} {m[0]:.4f} / {m[1]:.4f}" for group, lists in (("tuning", tuning), ("held-out", held_out))
+                 if lists for m in [tuned if lists is tuning else macro(lists, weights)]]
+        print(f"{label:44s} " + "   ".join(parts), flush=True)
         return tuned
 
     best = show("the starting weights, macro", start)
