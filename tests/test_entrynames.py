@@ -160,3 +160,28 @@ def test_a_title_with_inner_quotes_is_written_between_the_lists_quotes() -> None
             '2. "Are "Solved Issues" in SWE-bench Really Solved?" [2025-03] [[paper](https://arxiv.org/abs/2503.15223)]\n')
     assert render_entry(_section_format(body), _paper('Can Be "Lost in the End" Again')) == (
         '3. "Can Be "Lost in the End" Again" [2025-01] [[paper](https://arxiv.org/abs/2501.00001)]')
+
+
+# ---------------------------------------------------------------- 4. a venue alone after the authors
+
+AGENTS = (  # WooooDyy/LLM-Agent-Paper-List: the venue written alone after the emphasised authors
+    '- [2023/10] **"Benchmarking Large Language Models As AI Research Agents."** *Qian Huang (Stanford) et al.* '
+    "arXiv. [[paper](https://arxiv.org/abs/2310.03302)] [[code](https://github.com/snap-stanford/MLAgentBench)]\n"
+    '- [2023/08] **"AgentBench: Evaluating LLMs as Agents."** *Xiao Liu (THU) et al.* arXiv. '
+    "[[paper](https://arxiv.org/abs/2308.03688)]\n"
+    '- [2023/09] **"Agents Playing Games."** *Ann Bo (MIT) et al.* ICLR. [[paper](https://arxiv.org/abs/2309.00001)]\n')
+
+
+def test_a_venue_written_alone_after_the_authors_is_the_venue_slot() -> None:
+    induced = induce(AGENTS.split("\n")[1], "list_item", "AgentBench: Evaluating LLMs as Agents.")
+    assert induced is not None and "*⟦authors:text⟧* ⟦venue:text⟧. [[paper]" in induced.lines[0]
+    written = render_entry(_section_format(AGENTS), _paper("Agents Reading Papers"))
+    assert written.endswith("*Ann Lee et al.* arXiv. [[paper](https://arxiv.org/abs/2501.00001)]")
+    assert "*Ann Lee et al.* ICML 2025. [[paper]" in render_entry(_section_format(AGENTS),
+                                                            _paper("Agents Reading Papers", "ICML 2025"))
+
+
+def test_a_word_after_the_authors_that_only_starts_like_a_venue_stays_text() -> None:
+    line = '- [2023/08] **"A Study."** *Ann Lee, Bo Wu* ACLU report. [[paper](https://arxiv.org/abs/2308.03688)]'
+    induced = induce(line, "list_item", "A Study.")
+    assert induced is not None and "⟦venue:" not in induced.lines[0]

@@ -25,6 +25,9 @@ _NAME_IN_DATE_BRACKET = re.compile(
     r"\[(?P<em>\*{0,3}|_{0,3})(?P<name>[^\W\d_][^\[\]*_,]{0,40}?)[ \t]*,?[ \t]*$")
 _VENUE_AFTER_AUTHORS = re.compile(
     r"(?<=[.,])\s+(?P<name>" + VENUE_WORD.pattern.replace("?P<", "?P<a_") + r")\.?$", re.IGNORECASE)
+# `*Ann Lee (MIT) et al.* arXiv. [[paper](...)]`: the venue alone right after the emphasised authors.
+_VENUE_AFTER_EMPHASIS = re.compile(
+    r"[ \t]+(?P<name>" + VENUE_WORD.pattern.replace("?P<", "?P<e_") + r")(?=[.,;]?(?:\s|$))", re.IGNORECASE)
 # `VLDB'22`, `ICDE’22`: a venue in capitals with its year cut to two digits after an apostrophe.
 _VENUE_SHORT_YEAR = re.compile(
     r"(?<![\w'’])(?P<name>[A-Z][A-Za-z&/\-]*[A-Z][A-Za-z&/\-]*)['’](?P<yy>\d{2})(?![\w'’])")
@@ -123,6 +126,9 @@ def _italic_authors(italic: re.Match[str], context: str, spans: list[Span], auth
     if venue:
         venues.append(venue["name"])
         spans.append((start + venue.start("name"), start + venue.end("name"), f"⟦venue:{context}⟧"))
+    elif (after := _VENUE_AFTER_EMPHASIS.match(italic.string, italic.end())) and not after["e_rest"]:
+        venues.append(after["name"])
+        spans.append((after.start("name"), after.end("name"), f"⟦venue:{context}⟧"))
 
 
 def _plain_authors(text: str, spans: list[Span], context: str, authors: list[str]) -> None:
