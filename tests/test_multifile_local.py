@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config
-from bot.lists.index import bump_counts, index_links, resolve_target
-from bot.lists.layout import MAX_FILE_BYTES, NOTE_LOOP, TreeEntry, discover
+from bot.lists.index import bump_counts, index_links, link_targets_written, resolve_target
+from bot.lists.layout import MAX_FILE_BYTES, NOTE_LOOP, TreeEntry, _may_be_list_file, discover, needs_tree
 from bot.lists.listset import assemble
 from tests.multifile_repo import JAILBREAK, SURVEY, UNLEARNING, repo_files
 from tests.test_local_mode import run_bot
@@ -57,6 +57,29 @@ def test_place_is_the_bullets_around_a_link_then_its_text():
     assert [(link.target, link.place, link.line) for link in index_links(text)] == [
         ("j.md", ("Paper", "A. Safety", "A1. Jailbreak"), 2), ("s.md", ("Survey",), 3)]
     assert "```" not in text and index_links("```\n[x](y.md)\n```\n") == []  # code is not a link
+
+
+LINKS = [
+    "- [A1. Jailbreak](collection/j.md) (5)\n", "[x]( <sub/A B.md> )\n", "[ref]: docs/x.md\n   [two]: <y.md>\n",
+    "| [T](t.md) | x |\n", "- [Paper](https://arxiv.org/abs/2301.00001) [code](https://github.com/o/r)\n",
+    "[x](#top) [y](mailto:a@b.c)\n", "> - [ref]:\n>   nested/x.md\n>\n> see [ref]\n", "[x](\nz.md)\n", "> [x](\n> z.md)\n", "```\n[x](y.md)\n```\n", "[a](b(c).md) [d](e.md \"title\")\n",
+]
+
+
+@pytest.mark.parametrize("text", LINKS)
+def test_the_quick_look_at_link_targets_never_hides_a_link_to_a_list_file(text):
+    exact = any(_may_be_list_file(link.target, "README.md") for link in index_links(text))
+    assert needs_tree("README.md", text) is exact
+    assert link_targets_written(text) or not exact
+
+
+def test_an_index_whose_links_all_point_elsewhere_needs_no_tree_and_no_parse(monkeypatch):
+    big = "# Big\n\n## Attacks\n\n" + "".join(f"- [P {n}](https://arxiv.org/abs/2301.{n:05d})\n" for n in range(9))
+    monkeypatch.setattr("bot.lists.layout.index_links", lambda text: pytest.fail("parsed a list with no local links"))
+    assert needs_tree("README.md", big) is False
+    monkeypatch.undo()
+    assert needs_tree("README.md", big + "- [More](more.md)\n") is True
+    assert needs_tree("README.md", big + "```\n[More](more.md)\n```\n") is False  # code: parsed, not a link
 
 
 def test_only_the_count_beside_the_link_changes():

@@ -61,6 +61,19 @@ def index_links(text: str) -> list[IndexLink]:
     return found
 
 
+# Every place a Markdown link can give a destination (inline `](dest`, a reference definition
+# `[ref]: dest`; also in a quote or an item, or with `dest` on the next line after the quote's `>`),
+# read with a regular expression: a superset of markdown-it's links, found in one pass, so a long
+# list whose links all point off-site is not parsed as a whole to learn that.
+_DESTINATION = re.compile(r"\]\((?:\s|>)*(<[^>\n]*>|[^\s)>][^\s)]*)"  # [text](dest
+                          r"|\[[^\]\n]+\]:(?:\s|>)*(<[^>\n]*>|[^\s>]\S*)")  # [ref]: dest
+
+
+def link_targets_written(text: str) -> list[str]:
+    """Every link destination `text` may hold (more than `index_links` finds: code is not skipped)."""
+    return [m[1] or m[2] for m in _DESTINATION.finditer(text)]
+
+
 def _links(children: list[Token]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     href: str | None = None

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.lists.index import OUTSIDE, index_links, resolve_target
+from bot.lists.index import OUTSIDE, index_links, link_targets_written, resolve_target
 
 MARKDOWN = (".md", ".markdown", ".mdx")
 MAX_DEPTH = 2  # the index's links, and theirs
@@ -80,12 +80,16 @@ def needs_tree(index_path: str, index_text: str, *, files: Sequence[str] = (), f
         return True
     if not follow_links:
         return False
-    for link in index_links(index_text):
-        target = resolve_target(link.target, index_path)
-        if target and target != OUTSIDE and (
-                target.lower().endswith(MARKDOWN) or "." not in posixpath.basename(target)):
-            return True
-    return False
+    if not any(_may_be_list_file(t, index_path) for t in link_targets_written(index_text)):
+        return False  # no link could name a file here: the whole index need not be parsed
+    return any(_may_be_list_file(link.target, index_path) for link in index_links(index_text))
+
+
+def _may_be_list_file(link_target: str, index_path: str) -> bool:
+    """A link to a Markdown file in the repository, or to a path without a suffix (which may be one)."""
+    target = resolve_target(link_target, index_path)
+    return bool(target and target != OUTSIDE and (
+        target.lower().endswith(MARKDOWN) or "." not in posixpath.basename(target)))
 
 
 def discover(index_path: str, texts: Mapping[str, str], tree: Tree, *, files: Sequence[str] = (),
