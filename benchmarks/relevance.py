@@ -3,13 +3,14 @@ with the seed list's config and with no config at all, and what the scheduled up
 
     .venv/bin/python benchmarks/relevance.py [--data ../shared/data/relevance/dev.jsonl]
         [--config examples/awesome-lrm-safety/paperbot.yml] [--readme .../README.md]
-        [--lists ../shared/data/lists/raw] [--errors tuning|held-out|all]
+        [--lists ../shared/data/lists/raw] [--errors tuning|held-out|all] [--tuning-only]
 
 The config is the seed list's, written as its maintainer would. With no config, the list alone
 (its title, headings and entries; `bot.curation.topic`) says what is on topic. To show that
 choices generalise, the set is split in two halves by a hash of the arXiv id: the config, the
 thresholds and the constants were worked out looking only at the "tuning" half; the "held-out"
-half is reported as is.
+half is reported as is. `--tuning-only` reads and prints the tuning half alone, for trying ideas
+without seeing the held-out half.
 
 "Update proposes" runs the real `bot.jobs.updates.plan_update` on one half's papers as one run's
 candidates (as a first run over weeks of arXiv would see them, at most `max_papers` proposed)
@@ -111,35 +112,36 @@ def proposed(readme: str, doc: ListDocument, latest: LatestConfig, rows: list[di
     return ids
 
 
-def print_prf(title: str, scored: list[tuple[dict, Relevance]]) -> None:
+def print_prf(title: str, scored: list[tuple[dict, Relevance]], splits: tuple[str, ...]) -> None:
     print(f"\n{title}")
     print(f"{'split':10s} {'n':>5s} {'precision':>9s} {'recall':>7s} {'F1':>6s}")
-    for split in SPLITS:
+    for split in splits:
         pairs = [(rel.relevant, row["label"] == "relevant") for row, rel in scored
                  if in_split(row, split)]
         precision, recall, f1, n = prf(pairs)
         print(f"{split:10s} {n:5d} {precision:9.3f} {recall:7.3f} {f1:6.3f}")
 
 
-def print_sweep(scored: list[tuple[dict, Relevance]], thresholds: tuple[float, ...]) -> None:
+def print_sweep(scored: list[tuple[dict, Relevance]], thresholds: tuple[float, ...],
+                splits: tuple[str, ...]) -> None:
     print("threshold sweep: precision / recall per split")
-    print(f"{'threshold':>9s} {'all':>13s} {'tuning':>13s} {'held-out':>13s}")
+    print(f"{'threshold':>9s} " + " ".join(f"{split:>13s}" for split in splits))
     for threshold in thresholds:
         cells = []
-        for split in SPLITS:
+        for split in splits:
             pairs = [(rel.score >= threshold, row["label"] == "relevant") for row, rel in scored
                      if in_split(row, split)]
             precision, recall, _, _ = prf(pairs)
             cells.append(f"{precision:.3f} / {recall:.3f}")
-        print(f"{threshold:9.2f} {cells[0]:>13s} {cells[1]:>13s} {cells[2]:>13s}")
+        print(f"{threshold:9.2f} " + " ".join(f"{cell:>13s}" for cell in cells))
 
 
 def print_update_share(name: str, readme: str, latest: LatestConfig, rows: list[dict],
-                       files: dict[str, str]) -> None:
+                       files: dict[str, str], halves: tuple[str, ...]) -> None:
     doc = parse_list(readme)
     gold = {r["arxiv_id"]: r["label"] == "relevant" for r in rows}
     cells = []
-    for split in ("tuning", "held-out"):
+    for split in halves:
         part = [r for r in rows if in_split(r, split)]
         for daily in (False, True):
             ids = proposed(readme, doc, latest, part, daily, files)
@@ -167,7 +169,13 @@ def main() -> int:
                         help="with no config, read the README alone (not the files it links to)")
     parser.add_argument("--errors", choices=("tuning", "held-out", "all"),
                         help="also print the mistakes of that half (with and without config)")
+    parser.add_argument("--tuning-only", action="store_true",
+                        help="read and print the tuning half alone (the held-out half stays unseen)")
     args = parser.parse_args()
+    if args.tuning_only and args.errors not in (None, "tuning"):
+        parser.error("--tuning-only prints the tuning half's mistakes only (--errors tuning)")
+    splits = ("tuning",) if args.tuning_only else SPLITS
+    halves = ("tuning",) if args.tuning_only else ("tuning", "held-out")
 
     config, problems = parse_config(args.config.read_text(encoding="utf-8"))
     for problem in problems:
@@ -178,6 +186,7 @@ def main() -> int:
     files = {} if args.readme_only else repo_files(args.repo)
     bare = LatestConfig()  # what a list with no .github/paperbot.yml gets
     rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines()]
+    rows = [row for row in rows if half_of(row["arxiv_id"]) in halves]
 
     def configured(row: dict) -> Relevance:
         return score_relevance(row["title"], row.get("summary", ""), row.get("categories", []),
@@ -195,23 +204,24 @@ def main() -> int:
     print(f"relevance on {args.data.name}: {len(rows)} papers, "
           f"{sum(r['label'] == 'relevant' for r in rows)} relevant; "
           f"{1000 * elapsed / len(rows):.2f} ms/paper with the config")
-    print_prf(f"WITH the example config (min_relevance {latest.min_relevance})", with_config)
-    print_sweep(with_config, (0.4, 0.5, 0.55, 0.6, 0.65, 0.7))
+    print_prf(f"WITH the example config (min_relevance {latest.min_relevance})", with_config, splits)
+    print_sweep(with_config, (0.4, 0.5, 0.55, 0.6, 0.65, 0.7), splits)
     print_prf(f"WITHOUT any config: the list alone (min_relevance {bare.min_relevance})",
-              without_config)
-    print_sweep(without_config, (0.3, 0.4, 0.5, 0.6, 0.7))
+              without_config, splits)
+    print_sweep(without_config, (0.3, 0.4, 0.5, 0.6, 0.7), splits)
 
     print(f"\nshare on topic of what the scheduled update proposes with no config "
           f"(max_papers {bare.max_papers} per run): on topic / proposed, share")
-    print(f"{'list':32s} {'tuning 1 run':>14s}  {'tuning daily':>14s}  {'held-out 1 run':>14s}  "
-          f"{'held-out daily':>14s}")
-    print_update_share("seed (examples/awesome-lrm-safety)", readme, bare, rows, files)
-    print_update_share("seed, with its config", readme, latest, rows, files)
+    print(f"{'list':32s} " + "  ".join(f"{f'{half} {runs}':>14s}" for half in halves
+                                       for runs in ("1 run", "daily")))
+    print_update_share("seed (examples/awesome-lrm-safety)", readme, bare, rows, files, halves)
+    print_update_share("seed, with its config", readme, latest, rows, files, halves)
     for name in OTHER_LISTS:
         path = args.lists / f"{name}.md"
         if path.exists():
             own = {} if args.readme_only else repo_files(args.lists / name)
-            print_update_share(name, with_markers(path.read_text(encoding="utf-8")), bare, rows, own)
+            print_update_share(name, with_markers(path.read_text(encoding="utf-8")), bare, rows, own,
+                               halves)
 
     if args.errors:
         for title, scored in (("with config", with_config), ("without config", without_config)):

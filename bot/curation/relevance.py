@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.config import LatestConfig
+from bot.curation.latex import latex_to_prose
 from bot.curation.query import (
     Node,
     PaperText,
@@ -80,8 +81,10 @@ def score_relevance(title: str, abstract: str, categories: Sequence[str], *,
                     files: Mapping[str, str] | None = None, index_path: str = "README.md") -> Relevance:
     """`files` are the repository's other files ({path: text}) that the list's README (the file
     at `index_path`, links being relative to it) may link to: with no topic configured, the files
-    it links count as part of the list."""
+    it links count as part of the list. LaTeX in the title or abstract is read as it prints
+    (`latex_to_prose`): citation keys and command names are not the paper's words."""
     rules, _ = compile_rules(latest)
+    title, abstract = latex_to_prose(title), latex_to_prose(abstract)
     paper = PaperText.of(title, abstract, categories or None)
     reasons: list[str] = []
     if rules.include:
