@@ -97,3 +97,16 @@ def test_latex_and_its_prose_score_alike(latest):
     plain = score_relevance("Jailbreaking LLMs via many-shot prompts", prose, [], latest=latest, doc=doc)
     assert with_latex.score == plain.score
     assert with_latex.reasons == plain.reasons
+
+
+def test_section_choice_reads_latex_as_it_prints():
+    from bot.curation.sections import choose_section
+
+    doc = parse_list(SMALL_LIST)
+    plain = choose_section(doc, "Planting Backdoors in Language Models",
+                           "We plant a sleeper backdoor that persists through safety training.")
+    latex = choose_section(doc, r"Planting \textbf{B}ackdoors in Language Models",
+                           r"We plant a sleeper \emph{backdoor} that persists through safety training~\citep{jailbreak2023}.")
+    assert plain is not None and latex is not None
+    assert latex.section.heading == plain.section.heading == "Backdoor"
+    assert latex.candidates == plain.candidates

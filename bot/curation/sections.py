@@ -20,6 +20,7 @@ from cachetools import LRUCache
 from bot.config import SectionHint
 from bot.curation.authors import author_keys, authors_in_entry, writes_authors
 from bot.curation.groups import Topic, group_topics
+from bot.curation.latex import latex_to_prose
 from bot.curation.match import match_section, shared_prefix
 from bot.curation.model import SectionExample, SectionModel, build_model
 from bot.lists.document import ListDocument, Section
@@ -146,6 +147,7 @@ def choose_section(
     count where the list writes authors; `venue` (as `bot.papers.venues.venue_of` gives it:
     "CVPR 2024") picks the year group before `published` does."""
     del categories
+    title, abstract = latex_to_prose(title), latex_to_prose(abstract)  # as arXiv's readers see them
     built = section_model(doc, hints)
     if built is None:
         return None
