@@ -9,10 +9,12 @@ is compared with the original's:
   exact:    letters and digits collapsed, every other character compared;
   no-extra: the same after dropping badges, emoji and code/project links (arXiv cannot tell them);
   core:     those dropped, then all text collapsed: lines, markers, emphasis, links, tags, columns.
-A second figure, `shape+venue`, renders each table row again from metadata that also carries what
-arXiv's comments would (`Accepted at NAACL 2024`): the venue the row's venue cell shows, when it names
-one other than arXiv. Only table rows get it (elsewhere it equals `shape`); the first figure keeps
-its meaning (title, authors, date only).
+A second figure, `shape+venue`, renders each entry again from metadata that also carries what
+arXiv's comments would (`Accepted at NAACL 2024`) when the entry shows a venue other than arXiv: a
+table row's venue cell; in a list item, paragraph or `<details>` summary, the venue the template
+reader finds with its year (`[ACL 2023]`, `[**npj Digital Medicine, 2024**]`, `ICML 2017.`,
+`VLDB'22`, a venue badge: `bot.lists.entries.spans.shown_venue`). An entry that shows none is
+rendered as for `shape`; the first figure keeps its meaning (title, authors, date only).
 Two more, each adding to the one before and clearly not `shape`: `+code` renders again from
 metadata that also carries, as an arXiv comment would (`Code: https://github.com/...`), the
 GitHub/GitLab link the entry shows (a stars badge and a code cell need it); `+body` compares those
@@ -59,6 +61,7 @@ from bot.lists.document import (  # noqa: E402
 from bot.lists.entries.format import EntryFormat, anchor_entries, learn_format  # noqa: E402
 from bot.lists.entries.pieces import find_dates, id_date_key  # noqa: E402
 from bot.lists.entries.shape import core_shape, strict_shape  # noqa: E402
+from bot.lists.entries.spans import shown_venue  # noqa: E402
 from bot.lists.entries.template import column_role  # noqa: E402
 from bot.lists.render import PLACEHOLDER, render_entry  # noqa: E402
 from bot.lists.scan import split_cells  # noqa: E402
@@ -121,10 +124,12 @@ _CELL_VENUE = re.compile(r"^(?P<name>[A-Za-z][\w&.\- ]*?)[ ,]*(?:'(?P<yy>\d{2})|
 
 
 def venue_comment(entry: Entry) -> str:
-    """What an arXiv comment would say of the venue a table row's venue cell shows (`NAACL2024(findings)`
-    -> "Accepted at NAACL 2024"), "" when the row has no such cell or it says arXiv."""
+    """What an arXiv comment would say of the venue the entry shows: a table row's venue cell
+    (`NAACL2024(findings)` -> "Accepted at NAACL 2024"), or the venue the template reader finds in any
+    other entry (`[ACL 2023]` -> "Accepted at ACL 2023"); "" when it shows none or says arXiv."""
     if entry.kind != "table_row":
-        return ""
+        shown = shown_venue(entry.text, entry.title)
+        return f"Accepted at {shown}" if shown else ""
     cells = split_cells(entry.text.split("\n", 1)[0].strip())
     for name, cell in zip(entry.columns, cells, strict=False):
         match = _CELL_VENUE.match(cell.strip()) if column_role(name) == "venue" else None
