@@ -23,10 +23,11 @@ since its words, digits and emphasis are the abstract's or the maintainer's own 
 benchmark's metadata lacks.
 Also prints parse+insert time on the largest list file and on a synthetic 50,000-entry list.
 
-    .venv/bin/python benchmarks/format_shape.py [DATA_DIR] [--errors LIST [--limit N]]
+    .venv/bin/python benchmarks/format_shape.py [DATA_DIR] [--errors LIST [--venue] [--limit N]]
 
 `--errors LIST` prints, for the entries of LIST (a name or a part of one) whose `core` shape
-differs, the original entry and the rendered one, then the table for that list only.
+differs, the original entry and the rendered one, then the table for that list only; with `--venue`,
+the entries that show a venue and differ when rendered with it (the `+venue` rendering).
 
 DATA_DIR holds `lists/*.jsonl` and `lists/raw/` (the shared data set) or `lists/*.jsonl.gz` and
 the raw files beside them (tests/fixtures); default: ../shared/data if present, else tests/fixtures.
@@ -196,7 +197,7 @@ Result = tuple[bool, bool, bool, dict[str, bool], int, dict[str, bool], dict[str
 
 
 def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] | None = None,
-                 ) -> list[Result]:
+                 *, with_venue_errors: bool = False) -> list[Result]:
     doc = parse_list(text)
     by_line = {e.first_line: (s, e) for s in doc.sections for e in s.entries}
     targets = []
@@ -239,7 +240,9 @@ def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] |
                             strict_shape(rendered, drop_extras=True)
                             == strict_shape(entry.text, drop_extras=True),
                             core, fields, changed, with_venue, with_code, with_body))
-            if errors is not None and not all(fields.values()):
+            if errors is not None and with_venue_errors and comment and not all(with_venue.values()):
+                errors.append((entry.text, render_entry(fmt, replace(paper, comment=comment), number=number)))
+            elif errors is not None and not with_venue_errors and not all(fields.values()):
                 errors.append((entry.text, rendered))
     return results
 
@@ -306,6 +309,8 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--errors", metavar="LIST", help="print original vs rendered for this list")
     parser.add_argument("--limit", type=int, default=20, help="how many differing entries to print")
     parser.add_argument("--only", metavar="NAME", help="measure the lists whose name contains this")
+    parser.add_argument("--venue", action="store_true",
+                        help="with --errors: the entries that show a venue and differ when rendered with it")
     args = parser.parse_args(argv[1:])
     base = data_dir(args.data_dir)
     lists = load_lists(base)
@@ -327,7 +332,8 @@ def main(argv: list[str]) -> None:
             per_file[record["source_file"]].append(record)
         results: list[Result] = []
         for source, recs in per_file.items():
-            results += measure_file(raw_path(base, name, source).read_text(encoding="utf-8"), recs, errors)
+            results += measure_file(raw_path(base, name, source).read_text(encoding="utf-8"), recs, errors,
+                                    with_venue_errors=args.venue)
         line, share = _row(name, results)
         pooled += results
         shares.append(share)

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from bot.lists.model import Entry, Section
 
 NEAREST_ENTRIES = 25  # how many entries next to the insertion point the format is learned from
+FURTHER_ENTRIES = 100  # how many more are read for where a venue goes when none of those shows one
 _NUMBER = re.compile(r"^\s*(\d{1,9})[.)]\s")
 INDENT_SLOT = "⟦indent⟧"
 _NUMBER_MARKER = re.compile(r"^\s*\d{1,9}[.)][ \t]+(?=\S)")
@@ -143,7 +144,7 @@ def learn_format(section: Section) -> EntryFormat:
                                                     -it[0]))
     best_index, best = prefer_short_name(best_index, best, induced, window)
     best_index, best = prefer_code_link(best_index, best, induced)
-    best_index, best = optional_venue(best_index, best, induced)
+    best_index, best = optional_venue(best_index, best, induced, _further(anchors, newest_first, induced))
     best = name_as_field(best, induced, window)  # last: the choices above may pick another entry
     templates = [t for _, t in induced]
     samples = [d for e in window for d in find_dates(e.text)]
@@ -165,6 +166,17 @@ def learn_format(section: Section) -> EntryFormat:
         example=window[best_index].text,
         dates=tuple(samples),
     )
+
+
+def _further(anchors: Sequence[Entry], newest_first: bool,
+             induced: list[tuple[int, Induced]]) -> list[Induced]:
+    """The templates of the entries beyond the nearest ones (nearest first, at most FURTHER_ENTRIES), read
+    only when none of the nearest shows a venue: where the section writes one (choice.optional_venue)."""
+    if any("⟦venue:" in t.signature for _, t in induced) or len(anchors) <= NEAREST_ENTRIES:
+        return []
+    beyond = anchors[NEAREST_ENTRIES:][:FURTHER_ENTRIES] if newest_first \
+        else anchors[:-NEAREST_ENTRIES][::-1][:FURTHER_ENTRIES]
+    return [t for e in beyond if (t := induce(e.text, e.kind, e.title, e.columns)) is not None]
 
 
 def _bare_link(entry: Entry) -> str:
