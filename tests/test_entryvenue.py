@@ -119,3 +119,10 @@ def test_a_venue_without_its_year_writes_no_first_version_year() -> None:
     assert "** ICLR 2025. [paper]" in render_entry(fmt, _paper("Graph Agents", "Accepted at ICLR 2025"))
     assert "** arxiv 2024. [paper]" in render_entry(fmt, _paper("Graph Agents"))
     assert "** ICLR. [paper]" in render_entry(fmt, _paper("Graph Agents", "Accepted at ICLR, 8 pages"))
+
+
+def test_where_the_named_siblings_write_the_month_after_the_venue_so_does_the_writer() -> None:
+    body = MEDICAL.replace("Nature Medicine, 2024**", "Nature Medicine, 2024.3**") + (
+        "* [**ICML, 2023.10**] **Tiny**: Tiny Models for Clinics. [paper](https://arxiv.org/abs/2310.00001)\n")
+    written = render_entry(_section_format(body), _paper("Small Models Learn Reasoning", "Accepted at ICLR 2025"))
+    assert written.startswith("* [**ICLR, 2024.4**] ")

@@ -180,7 +180,7 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
     if "⟦repo⟧" in template and not github_repo(code_link(paper)):
         template = without_stars_badge(template)
     if "⟦venue:" in template:
-        template = _venue_and_year(template, venue_of(paper, with_year=True))
+        template = _venue_and_year(template, venue_of(paper, with_year=True), fmt.named_venue_date)
     if "⟦codelink:" in template:
         url = code_link(paper)
         template = CODE_LINK.sub(lambda m: "" if not url else m[0].replace(
@@ -196,16 +196,19 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
     return SLOT.sub(value, template)
 
 
-def _venue_and_year(template: str, venue: str) -> str:
+def _venue_and_year(template: str, venue: str, named_date: str = "") -> str:
     """A date written right after the venue is the venue's year when arXiv names a venue with one: the
     name, the siblings' separator, the year cut as they cut it (`ICLR 2025`, `Nature Medicine, 2024`,
-    `VLDB'22`), not the first version's date (`Arxiv, 2023.12` is how the arXiv-only entries read)."""
+    `VLDB'22`), not the first version's date (`Arxiv, 2023.12` is how the arXiv-only entries read),
+    unless the entries that name a venue write a fuller date after it (`named_date`: `NeurIPS, 2023.6`)."""
     named = _NAMED_YEAR.fullmatch(venue)
     if not named:  # a venue without its year: no year rather than the first version's (`ICLR`)
         return _VENUE_YEAR.sub(r"⟦venue:\1⟧", template) if venue else template
 
     def written(match: re.Match[str]) -> str:
         name = _ESCAPERS.get(match["context"], escape_inline)(named["name"])
+        if named_date and named_date not in ("YYYY", "YY") and match["sep"] in (" ", ", "):
+            return f"{name}{match['sep']}⟦date:{match['fmt']}⟧"  # the first version's date, as they write it
         return name + match["sep"] + (named["yy"] if match["fmt"] == "YY" else named["year"])
 
     return _VENUE_DATE.sub(written, template)
