@@ -14,7 +14,8 @@ arXiv's comments would (`Accepted at NAACL 2024`) when the entry shows a venue o
 table row's venue cell; in a list item, paragraph or `<details>` summary, the venue the template
 reader finds with its year (`[ACL 2023]`, `[**npj Digital Medicine, 2024**]`, `ICML 2017.`,
 `VLDB'22`, a venue badge: `bot.lists.entries.spans.shown_venue`). An entry that shows none is
-rendered as for `shape`; the first figure keeps its meaning (title, authors, date only).
+rendered as for `shape`; the first figure keeps its meaning (title, authors, date only). `+v.dig` is
+the `digits` field alone in that rendering (`digits` itself is measured without the venue).
 Two more, each adding to the one before and clearly not `shape`: `+code` renders again from
 metadata that also carries, as an arXiv comment would (`Code: https://github.com/...`), the
 GitHub/GitLab link the entry shows (a stars badge and a code cell need it); `+body` compares those
@@ -280,7 +281,7 @@ def best_ms(text: str, runs: int = 3) -> float:
 
 
 HEADER = (f"{'list':46} {'entries':>7} {'shape':>6} " + " ".join(f"{f:>7}" for f in FIELDS)
-          + f" {'core':>6} {'changed':>7} {'+venue':>6} {'+code':>6} {'+body':>6}  differs most")
+          + f" {'core':>6} {'changed':>7} {'+venue':>6} {'+v.dig':>6} {'+code':>6} {'+body':>6}  differs most")
 
 
 def _row(name: str, results: list[Result]) -> tuple[str, float]:
@@ -291,7 +292,8 @@ def _row(name: str, results: list[Result]) -> tuple[str, float]:
     most = f"{worst} ({misses[worst]})" if misses[worst] else "-"
     return (f"{name:46} {len(results):7} {shape:6.3f} " + " ".join(f"{1 - misses[f] / n:7.3f}" for f in FIELDS)
             + f" {sum(r[2] for r in results) / n:6.3f} {sum(r[4] for r in results):7}"
-            + "".join(f" {sum(all(r[k].values()) for r in results) / n:6.3f}" for k in (5, 6, 7))
+            + f" {sum(all(r[5].values()) for r in results) / n:6.3f} {sum(r[5]['digits'] for r in results) / n:6.3f}"
+            + "".join(f" {sum(all(r[k].values()) for r in results) / n:6.3f}" for k in (6, 7))
             + f"  {most}"), shape
 
 
