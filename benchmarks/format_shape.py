@@ -9,10 +9,13 @@ is compared with the original's:
   exact:    letters and digits collapsed, every other character compared;
   no-extra: the same after dropping badges, emoji and code/project links (arXiv cannot tell them);
   core:     those dropped, then all text collapsed: lines, markers, emphasis, links, tags, columns.
-A second figure, `shape+venue`, renders each table row again from metadata that also carries what
-arXiv's comments would (`Accepted at NAACL 2024`): the venue the row's venue cell shows, when it names
-one other than arXiv. Only table rows get it (elsewhere it equals `shape`); the first figure keeps
-its meaning (title, authors, date only).
+A second figure, `shape+venue`, renders each entry again from metadata that also carries what
+arXiv's comments would (`Accepted at NAACL 2024`) when the entry shows a venue other than arXiv: a
+table row's venue cell; in a list item, paragraph or `<details>` summary, the venue the template
+reader finds with its year (`[ACL 2023]`, `[**npj Digital Medicine, 2024**]`, `ICML 2017.`,
+`VLDB'22`, a venue badge: `bot.lists.entries.spans.shown_venue`). An entry that shows none is
+rendered as for `shape`; the first figure keeps its meaning (title, authors, date only). `+v.dig` is
+the `digits` field alone in that rendering (`digits` itself is measured without the venue).
 Two more, each adding to the one before and clearly not `shape`: `+code` renders again from
 metadata that also carries, as an arXiv comment would (`Code: https://github.com/...`), the
 GitHub/GitLab link the entry shows (a stars badge and a code cell need it); `+body` compares those
@@ -21,10 +24,11 @@ since its words, digits and emphasis are the abstract's or the maintainer's own 
 benchmark's metadata lacks.
 Also prints parse+insert time on the largest list file and on a synthetic 50,000-entry list.
 
-    .venv/bin/python benchmarks/format_shape.py [DATA_DIR] [--errors LIST [--limit N]]
+    .venv/bin/python benchmarks/format_shape.py [DATA_DIR] [--errors LIST [--venue] [--limit N]]
 
 `--errors LIST` prints, for the entries of LIST (a name or a part of one) whose `core` shape
-differs, the original entry and the rendered one, then the table for that list only.
+differs, the original entry and the rendered one, then the table for that list only; with `--venue`,
+the entries that show a venue and differ when rendered with it (the `+venue` rendering).
 
 DATA_DIR holds `lists/*.jsonl` and `lists/raw/` (the shared data set) or `lists/*.jsonl.gz` and
 the raw files beside them (tests/fixtures); default: ../shared/data if present, else tests/fixtures.
@@ -59,6 +63,7 @@ from bot.lists.document import (  # noqa: E402
 from bot.lists.entries.format import EntryFormat, anchor_entries, learn_format  # noqa: E402
 from bot.lists.entries.pieces import find_dates, id_date_key  # noqa: E402
 from bot.lists.entries.shape import core_shape, strict_shape  # noqa: E402
+from bot.lists.entries.spans import shown_venue  # noqa: E402
 from bot.lists.entries.template import column_role  # noqa: E402
 from bot.lists.render import PLACEHOLDER, render_entry  # noqa: E402
 from bot.lists.scan import split_cells  # noqa: E402
@@ -121,10 +126,12 @@ _CELL_VENUE = re.compile(r"^(?P<name>[A-Za-z][\w&.\- ]*?)[ ,]*(?:'(?P<yy>\d{2})|
 
 
 def venue_comment(entry: Entry) -> str:
-    """What an arXiv comment would say of the venue a table row's venue cell shows (`NAACL2024(findings)`
-    -> "Accepted at NAACL 2024"), "" when the row has no such cell or it says arXiv."""
+    """What an arXiv comment would say of the venue the entry shows: a table row's venue cell
+    (`NAACL2024(findings)` -> "Accepted at NAACL 2024"), or the venue the template reader finds in any
+    other entry (`[ACL 2023]` -> "Accepted at ACL 2023"); "" when it shows none or says arXiv."""
     if entry.kind != "table_row":
-        return ""
+        shown = shown_venue(entry.text, entry.title)
+        return f"Accepted at {shown}" if shown else ""
     cells = split_cells(entry.text.split("\n", 1)[0].strip())
     for name, cell in zip(entry.columns, cells, strict=False):
         match = _CELL_VENUE.match(cell.strip()) if column_role(name) == "venue" else None
@@ -191,7 +198,7 @@ Result = tuple[bool, bool, bool, dict[str, bool], int, dict[str, bool], dict[str
 
 
 def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] | None = None,
-                 ) -> list[Result]:
+                 *, with_venue_errors: bool = False) -> list[Result]:
     doc = parse_list(text)
     by_line = {e.first_line: (s, e) for s in doc.sections for e in s.entries}
     targets = []
@@ -234,7 +241,9 @@ def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] |
                             strict_shape(rendered, drop_extras=True)
                             == strict_shape(entry.text, drop_extras=True),
                             core, fields, changed, with_venue, with_code, with_body))
-            if errors is not None and not all(fields.values()):
+            if errors is not None and with_venue_errors and comment and not all(with_venue.values()):
+                errors.append((entry.text, render_entry(fmt, replace(paper, comment=comment), number=number)))
+            elif errors is not None and not with_venue_errors and not all(fields.values()):
                 errors.append((entry.text, rendered))
     return results
 
@@ -273,7 +282,7 @@ def best_ms(text: str, runs: int = 3) -> float:
 
 
 HEADER = (f"{'list':46} {'entries':>7} {'shape':>6} " + " ".join(f"{f:>7}" for f in FIELDS)
-          + f" {'core':>6} {'changed':>7} {'+venue':>6} {'+code':>6} {'+body':>6}  differs most")
+          + f" {'core':>6} {'changed':>7} {'+venue':>6} {'+v.dig':>6} {'+code':>6} {'+body':>6}  differs most")
 
 
 def _row(name: str, results: list[Result]) -> tuple[str, float]:
@@ -284,7 +293,8 @@ def _row(name: str, results: list[Result]) -> tuple[str, float]:
     most = f"{worst} ({misses[worst]})" if misses[worst] else "-"
     return (f"{name:46} {len(results):7} {shape:6.3f} " + " ".join(f"{1 - misses[f] / n:7.3f}" for f in FIELDS)
             + f" {sum(r[2] for r in results) / n:6.3f} {sum(r[4] for r in results):7}"
-            + "".join(f" {sum(all(r[k].values()) for r in results) / n:6.3f}" for k in (5, 6, 7))
+            + f" {sum(all(r[5].values()) for r in results) / n:6.3f} {sum(r[5]['digits'] for r in results) / n:6.3f}"
+            + "".join(f" {sum(all(r[k].values()) for r in results) / n:6.3f}" for k in (6, 7))
             + f"  {most}"), shape
 
 
@@ -302,6 +312,8 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--errors", metavar="LIST", help="print original vs rendered for this list")
     parser.add_argument("--limit", type=int, default=20, help="how many differing entries to print")
     parser.add_argument("--only", metavar="NAME", help="measure the lists whose name contains this")
+    parser.add_argument("--venue", action="store_true",
+                        help="with --errors: the entries that show a venue and differ when rendered with it")
     args = parser.parse_args(argv[1:])
     base = data_dir(args.data_dir)
     lists = load_lists(base)
@@ -323,7 +335,8 @@ def main(argv: list[str]) -> None:
             per_file[record["source_file"]].append(record)
         results: list[Result] = []
         for source, recs in per_file.items():
-            results += measure_file(raw_path(base, name, source).read_text(encoding="utf-8"), recs, errors)
+            results += measure_file(raw_path(base, name, source).read_text(encoding="utf-8"), recs, errors,
+                                    with_venue_errors=args.venue)
         line, share = _row(name, results)
         pooled += results
         shares.append(share)

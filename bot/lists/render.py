@@ -33,8 +33,10 @@ _LONE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 _AUTOLINK = re.compile(r"\b(?:https?|ftp)://|\bwww\.", re.IGNORECASE)  # GitHub would link them
 _BLOCK_START = re.compile(r"^(?:[#>+=-]|\d+[.)](?=\s|$))")
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,9}[.)]|[-*+])[ \t]+")
+# A date written right after the venue: `ICLR 2025`, `[**Nature Medicine, 2024**]`, `VLDB'22`
+_VENUE_DATE = re.compile(r"⟦venue:(?P<context>\w+)⟧(?P<sep>,? |['’](?=⟦date:YY⟧))⟦date:(?P<fmt>[^⟧]+)⟧")
 _VENUE_YEAR = re.compile(r"⟦venue:(\w+)⟧ ⟦date:YYYY⟧")
-_VENUE_SHORT_YEAR = re.compile(r"⟦venue:(\w+)⟧(['’])⟦date:YY⟧")  # `VLDB'22`
+_NAMED_YEAR = re.compile(r"(?P<name>.+?),?\s+(?P<year>(?:19|20)(?P<yy>\d{2}))")
 
 
 def _one_line(text: str) -> str:
@@ -178,12 +180,7 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
     if "⟦repo⟧" in template and not github_repo(code_link(paper)):
         template = without_stars_badge(template)
     if "⟦venue:" in template:
-        # "ICLR 2025" written as venue and year: the year is the venue's when arXiv names one.
-        template = _VENUE_YEAR.sub(r"⟦venue:\1⟧" if venue_of(paper, with_year=True) else r"\g<0>", template)
-        named = re.fullmatch(r"(?P<name>.+?)\s+(?:19|20)(?P<yy>\d{2})", venue_of(paper, with_year=True))
-        if named:  # `VLDB'22`: the venue's own year, cut as the siblings cut it
-            template = _VENUE_SHORT_YEAR.sub(
-                lambda m: _ESCAPERS.get(m[1], escape_inline)(named["name"]) + m[2] + named["yy"], template)
+        template = _venue_and_year(template, venue_of(paper, with_year=True), fmt.named_venue_date)
     if "⟦codelink:" in template:
         url = code_link(paper)
         template = CODE_LINK.sub(lambda m: "" if not url else m[0].replace(
@@ -197,6 +194,24 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
         elif " " in name:  # badges show one-word names (`s1`, `LIMO`), not phrases
             template = SHORT_BADGE.sub("", template)
     return SLOT.sub(value, template)
+
+
+def _venue_and_year(template: str, venue: str, named_date: str = "") -> str:
+    """A date written right after the venue is the venue's year when arXiv names a venue with one: the
+    name, the siblings' separator, the year cut as they cut it (`ICLR 2025`, `Nature Medicine, 2024`,
+    `VLDB'22`), not the first version's date (`Arxiv, 2023.12` is how the arXiv-only entries read),
+    unless the entries that name a venue write a fuller date after it (`named_date`: `NeurIPS, 2023.6`)."""
+    named = _NAMED_YEAR.fullmatch(venue)
+    if not named:  # a venue without its year: no year rather than the first version's (`ICLR`)
+        return _VENUE_YEAR.sub(r"⟦venue:\1⟧", template) if venue else template
+
+    def written(match: re.Match[str]) -> str:
+        name = _ESCAPERS.get(match["context"], escape_inline)(named["name"])
+        if named_date and named_date not in ("YYYY", "YY") and match["sep"] in (" ", ", "):
+            return f"{name}{match['sep']}⟦date:{match['fmt']}⟧"  # the first version's date, as they write it
+        return name + match["sep"] + (named["yy"] if match["fmt"] == "YY" else named["year"])
+
+    return _VENUE_DATE.sub(written, template)
 
 
 def format_date(paper: Paper, fmt: str, siblings: Sequence[DateSpan] = ()) -> str:

@@ -21,6 +21,17 @@ _ACCEPTED = re.compile(
     rf"(?:the\s+)?(?P<venue>{VENUE_NAMES})(?![\w&-])",
     re.IGNORECASE,
 )
+# A venue the list of known names lacks, named where a comment states the acceptance, with its year:
+# "Accepted by ICSE 2024", "to appear in IEEE Transactions on Software Engineering, 2025",
+# "... (ESEC/FSE '23)".
+_NAME_WORDS = r"[A-Z][\w&/+.\-]*(?:\s+(?:[A-Z][\w&/+.\-]*|of|on|and|for|in|&)){0,6}"
+_ANY_YEAR = r"(?P<year>(?:19|20)\d{2}|['’]\d{2})(?![\w'’])"
+_ACCEPTED_ANY = re.compile(
+    r"\b(?i:accepted|to appear|published|camera[- ]ready)\b[^.;]{0,40}?\b(?:at|in|to|by|for|as|of)\s+"
+    rf"(?:the\s+)?(?P<name>{_NAME_WORDS})[\s,]*{_ANY_YEAR}"
+    rf"|\((?P<short>[A-Z][\w&/+\-]*(?:\s[A-Z][\w&/+\-]*){{0,2}})\s*"
+    rf"{_ANY_YEAR.replace('year', 'short_year')}\)")
+_ACCEPTANCE = re.compile(r"\b(?:accepted|to appear|published|camera[- ]ready)\b", re.IGNORECASE)
 _YEAR_TAIL = re.compile(r"(?:'?\d{2}|\d{4})?")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # "NeurIPS'23", "ICLR ’24": a venue's year as lists abbreviate it
@@ -44,6 +55,21 @@ def venue_named(journal_ref: str, comment: str, *, known: str = "", with_year: b
             continue
         year = _YEAR.search(text)
         return f"{name} {year[0]}" if with_year and year else name
+    return _other_venue(comment, with_year=with_year)
+
+
+def _other_venue(comment: str, *, with_year: bool) -> str:
+    """A venue not among the known names, where the comment states its acceptance and names it with its
+    year (`Accepted by ICSE 2024` -> "ICSE 2024"); "" otherwise."""
+    if not _ACCEPTANCE.search(comment):
+        return ""
+    for match in _ACCEPTED_ANY.finditer(comment):
+        name = (match["name"] or match["short"]).rstrip(" ,.")
+        if name.lower().startswith("arxiv") or name.lower() in ("the", "and", "in"):
+            continue
+        year = (match["year"] or match["short_year"]).lstrip("'’")
+        year = year if len(year) == 4 else f"20{year}"
+        return f"{name} {year}" if with_year else name
     return ""
 
 

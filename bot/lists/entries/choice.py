@@ -102,13 +102,17 @@ def _names(signature: str) -> str:
     return "⟦head:" if "⟦head:" in signature else ""
 
 
-def optional_venue(index: int, best: Induced, induced: list[tuple[int, Induced]]) -> tuple[int, Induced]:
+def optional_venue(index: int, best: Induced, induced: list[tuple[int, Induced]],
+                   further: Sequence[Induced] = ()) -> tuple[int, Induced]:
     """Where entries shaped alike show `[Venue Year]` when published (none writes arXiv there),
     the template that shows it, the piece marked optional: written for a paper with a venue, left out
-    for one without."""
+    for one without. When none of the nearest entries shows one (few of their papers were published),
+    the entries further along the section (`further`, nearest first) say where it goes."""
     same = without_short(best.signature)
     group = [(i, t) for i, t in induced if without_short(t.signature) == same]
     shown = [(i, t) for i, t in group if _VENUE_PIECE.search(t.signature)]
+    if not shown and further:
+        return index, _venue_from_further(best, same, further)
     # Even where every sibling shows one: none writes arXiv there, so a paper without a venue gets none
     # (`[arXiv 2025]` would be a venue no sibling ever writes).
     if not shown or any(v.lower() == "arxiv" for _, t in shown for v in t.venues):
@@ -121,3 +125,18 @@ def optional_venue(index: int, best: Induced, induced: list[tuple[int, Induced]]
     piece = f"[{OPTIONAL_VENUE} ⟦date:YYYY⟧]"
     best.lines = [ln.replace("[⟦venue:text⟧ ⟦date:YYYY⟧]", piece) for ln in best.lines]
     return index, best
+
+
+def _venue_from_further(best: Induced, same: str, further: Sequence[Induced]) -> Induced:
+    """`best` with the optional venue piece where the entries further along the section that are shaped
+    like it (the same name prefix and code link) write their venue, when none of them writes arXiv."""
+    alike = [t for t in further if without_short(t.signature) == same]
+    shown = [t for t in alike if _VENUE_PIECE.search(t.signature)]
+    if any(v.lower() == "arxiv" for t in shown for v in t.venues):
+        return best
+    twin = next((t for t in shown if _names(t.signature) == _names(best.signature)
+                 and ("⟦codelink:" in t.signature) == ("⟦codelink:" in best.signature)), None)
+    if twin is not None:
+        piece = f"[{OPTIONAL_VENUE} ⟦date:YYYY⟧]"
+        best.lines = [ln.replace("[⟦venue:text⟧ ⟦date:YYYY⟧]", piece) for ln in twin.lines]
+    return best

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from bot.lists.model import Entry, Section
 
 NEAREST_ENTRIES = 25  # how many entries next to the insertion point the format is learned from
+FURTHER_ENTRIES = 100  # how many more are read for where a venue goes when none of those shows one
 _NUMBER = re.compile(r"^\s*(\d{1,9})[.)]\s")
 INDENT_SLOT = "⟦indent⟧"
 _NUMBER_MARKER = re.compile(r"^\s*\d{1,9}[.)][ \t]+(?=\S)")
@@ -46,6 +47,7 @@ _PAPER_LINK_LINE = re.compile(r"^\s*\[[^\]]+\]\([^)\s]+\)")  # a line that opens
 # cannot fill is written so too, not as a placeholder.
 EMPTY_CELLS = ("-", "—", "–", "N/A", "n/a", "/", "")
 _DATE_SLOT = re.compile(r"⟦date:([^⟧]+)⟧")
+_VENUE_THEN_DATE = re.compile(r"⟦venue:\w+⟧(?:,? |['’])⟦date:([^⟧]+)⟧")
 _ET_AL = re.compile(r",?\s*et\.?\s+al\b\.?")
 # A table's venue cell: a name, then its year (`NAACL2024`, `Arxiv 2023`, `NAACL'24`, `ENNLP, 2019`).
 _VENUE_AND_YEAR = re.compile(r"^(?P<name>[A-Za-z][\w&.\- ]*?[A-Za-z&.)])(?P<sep>[ ,]*'?)"
@@ -87,6 +89,9 @@ class EntryFormat:
     year_form: str = "{name} {year}"
     named_year: bool = True
     arxiv_year: bool = False
+    # The date entries write right after a venue other than arXiv (`Nature Medicine, 2024`: "YYYY"; "" when
+    # none does): a year alone is the venue's, a fuller date the first version's (`NeurIPS, 2023.6`).
+    named_venue_date: str = ""
     newest_first: bool = False
     numbering: tuple[int, int, int] | None = None  # first and last number in the section, step
     gap: int = 0  # blank lines between two entries
@@ -143,7 +148,7 @@ def learn_format(section: Section) -> EntryFormat:
                                                     -it[0]))
     best_index, best = prefer_short_name(best_index, best, induced, window)
     best_index, best = prefer_code_link(best_index, best, induced)
-    best_index, best = optional_venue(best_index, best, induced)
+    best_index, best = optional_venue(best_index, best, induced, _further(anchors, newest_first, induced))
     best = name_as_field(best, induced, window)  # last: the choices above may pick another entry
     templates = [t for _, t in induced]
     samples = [d for e in window for d in find_dates(e.text)]
@@ -157,6 +162,7 @@ def learn_format(section: Section) -> EntryFormat:
         authors=_author_style([a for t in templates for a in t.authors]),
         venue=_venue_spelling([v for t in templates for v in t.venues]),
         **_venue_year_form([v for t in templates for v in t.venues], window[best_index].kind),
+        named_venue_date=_named_venue_date(templates),
         newest_first=newest_first,
         numbering=numbering,
         gap=_gap(anchors),
@@ -165,6 +171,17 @@ def learn_format(section: Section) -> EntryFormat:
         example=window[best_index].text,
         dates=tuple(samples),
     )
+
+
+def _further(anchors: Sequence[Entry], newest_first: bool,
+             induced: list[tuple[int, Induced]]) -> list[Induced]:
+    """The templates of the entries beyond the nearest ones (nearest first, at most FURTHER_ENTRIES), read
+    only when none of the nearest shows a venue: where the section writes one (choice.optional_venue)."""
+    if any("⟦venue:" in t.signature for _, t in induced) or len(anchors) <= NEAREST_ENTRIES:
+        return []
+    beyond = anchors[NEAREST_ENTRIES:][:FURTHER_ENTRIES] if newest_first \
+        else anchors[:-NEAREST_ENTRIES][::-1][:FURTHER_ENTRIES]
+    return [t for e in beyond if (t := induce(e.text, e.kind, e.title, e.columns)) is not None]
 
 
 def _bare_link(entry: Entry) -> str:
@@ -298,6 +315,13 @@ def _author_style(values: Sequence[str]) -> AuthorStyle:
 def _venue_spelling(values: Sequence[str]) -> str:
     names = [m["name"] if (m := _VENUE_AND_YEAR.match(v.strip())) else v.strip() for v in values]
     return _majority([n for n in names if n.lower() == "arxiv"], "arXiv")
+
+
+def _named_venue_date(templates: Sequence[Induced]) -> str:
+    """The date format most entries that name one venue other than arXiv write right after it."""
+    forms = [m[1] for t in templates if len(t.venues) == 1 and not t.venues[0].lower().startswith("arxiv")
+             and (m := _VENUE_THEN_DATE.search(t.signature))]
+    return _majority(forms, "")
 
 
 def _venue_year_form(values: Sequence[str], kind: str) -> dict[str, str | bool]:

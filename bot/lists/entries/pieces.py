@@ -105,6 +105,15 @@ def arxiv_url_form(url: str) -> str | None:
     return match["prefix"] + "{id}" + ("{v}" if match["version"] else "") + match["suffix"]
 
 
+SHIELDS_BADGE = re.compile(r"img\.shields\.io/badge/([^-/]+(?:--[^-/]+)*)-(\w+)")
+
+
+def venue_badge(image_url: str) -> str:
+    """The label of a shields.io badge that names a venue (`ACL2025`, `ACL2025--industry`), else ""."""
+    badge = SHIELDS_BADGE.search(image_url)
+    return badge[1] if badge and VENUE_WORD.fullmatch(badge[1].replace("_", " ")) else ""
+
+
 def badge_label(text: str) -> str:
     """A shields.io badge label compared loosely: `AReaL`, `areal` and `A--Real` are one name."""
     return re.sub(r"[\W_]+", "", text.replace("%20", " ")).lower()

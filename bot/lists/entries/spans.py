@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import re
 
-from bot.lists.entries.pieces import GENERIC_LINK_TEXT, VENUE_WORD, find_dates, looks_like_authors
+from bot.lists.entries.pieces import (
+    GENERIC_LINK_TEXT,
+    PIECE_PATTERN,
+    VENUE_WORD,
+    find_dates,
+    looks_like_authors,
+    venue_badge,
+)
 from bot.lists.entries.title import name_and_rest, short_name
 
 Span = tuple[int, int, str]
@@ -71,6 +78,51 @@ def run_spans(text: str, title: str, context: str, authors: list[str], venues: l
     if not title and not authors_seen and not any("⟦authors:" in slot for *_, slot in spans):
         _plain_authors(text, spans, context, authors)
     return spans, title
+
+
+# What may stand between a venue and its year: `ACL 2023`, `Nature Medicine, 2024`, `**ICLR** 2024`
+_VENUE_YEAR_GAP = re.compile(r"[\s,*_'’]*")
+_BADGE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def shown_venue(text: str, title: str) -> str:
+    """The venue (other than arXiv) an entry shows, with the year written beside it, as the template
+    reader finds it: `[ACL 2023]` -> "ACL 2023", `[**npj Digital Medicine, 2024**]` -> "npj Digital
+    Medicine 2024", `ICML 2017.` -> "ICML 2017", `VLDB'22` -> "VLDB 2022", a badge `ACL2025` ->
+    "ACL 2025"; "" when it shows none."""
+    position = 0
+    for piece in [*PIECE_PATTERN.finditer(text), None]:
+        run = text[position : piece.start() if piece else len(text)]
+        found, title = _run_venue(run, title)
+        if found:
+            return found
+        if piece is None:
+            break
+        if piece["image"] and (badge := venue_badge(piece["img_url"] or "")):
+            name = badge.replace("--", "-").replace("_", " ")
+            year = _BADGE_YEAR.search(name)
+            return f"{name[: year.start()].strip()} {year[0]}" if year else name
+        position = piece.end()
+    return ""
+
+
+def _run_venue(run: str, title: str) -> tuple[str, str]:
+    """The venue one run of text between links shows ("" for none or arXiv), and the title still to find."""
+    venues: list[str] = []
+    spans, title = run_spans(run, title, "text", [], venues, authors_seen=True)
+    named = iter(venues)  # each venue span was recorded with its name, in the same order
+    venue_spans = [(span, next(named)) for span in spans if "⟦venue:" in span[2]]
+    for (_, end, _), name in venue_spans:
+        if name.lower().startswith("arxiv"):
+            continue
+        if "'" in name or "’" in name:  # `VLDB'22`: the name and the year cut to two digits
+            head, _, yy = name.replace("’", "'").partition("'")
+            return f"{head} 20{yy}", title
+        year = next((run[s:e] for s, e, slot in spans if slot.startswith("⟦date:") and s >= end
+                     and _VENUE_YEAR_GAP.fullmatch(run[end:s])), "")
+        year = _BADGE_YEAR.search(year)
+        return (f"{name} {year[0]}" if year else name), title
+    return "", title
 
 
 def _written_name(text: str) -> bool:

@@ -17,12 +17,14 @@ from bot.lists.entries.pieces import (
     GENERIC_LINK_TEXT,
     PAPER_HOST,
     PIECE_PATTERN,
+    SHIELDS_BADGE,
     VENUE_WORD,
     arxiv_url_form,
     badge_label,
     looks_like_authors,
     plain_text,
     short_date,
+    venue_badge,
 )
 from bot.lists.entries.spans import run_spans
 from bot.lists.entries.title import clean_title, short_name
@@ -311,10 +313,10 @@ def _piece_tokens(match: re.Match[str], title: str, context: str, tokens: list[t
         if context.startswith("cell") and (stars := STARS_BADGE.search(match["img_url"] or "")):
             tokens.append(("slot", whole.replace(stars[1], "⟦repo⟧")))
             return title
-        badge = re.search(r"img\.shields\.io/badge/([^-/]+(?:--[^-/]+)*)-(\w+)", match["img_url"] or "")
-        if badge and VENUE_WORD.fullmatch(badge[1].replace("_", " ")):
-            induced.venues.append(badge[1])
-            tokens.append(("slot", whole.replace(f"/badge/{badge[1]}-", "/badge/⟦venue:badge⟧-", 1)))
+        badge = SHIELDS_BADGE.search(match["img_url"] or "")
+        if badge and (venue := venue_badge(match["img_url"] or "")):
+            induced.venues.append(venue)
+            tokens.append(("slot", whole.replace(f"/badge/{venue}-", "/badge/⟦venue:badge⟧-", 1)))
         elif badge and induced.short and badge_label(badge[1]) == badge_label(induced.short):
             tokens.append(("slot", whole.replace(f"/badge/{badge[1]}-", "/badge/⟦short:badge⟧-", 1)))
         else:
