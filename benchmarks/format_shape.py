@@ -19,6 +19,11 @@ GitHub/GitLab link the entry shows (a stars badge and a code cell need it); `+bo
 entries with the body of a `<details>` block reduced to its lines' markers and quotes (`- “t”`),
 since its words, digits and emphasis are the abstract's or the maintainer's own notes, which the
 benchmark's metadata lacks.
+A last pair, `then` and `mk@then`, is a different measure, labelled apart: each entry is written
+from its section as it stood when the maintainer wrote it (the entries before it in a section that
+adds at the end, after it in a newest-first one), so the writer is judged on the siblings that
+were there, not on entries written years later at the other end of the section; `then` is every
+field right, `mk@then` the markup field; entries that were the first of their section are left out.
 Also prints parse+insert time on the largest list file and on a synthetic 50,000-entry list.
 
     .venv/bin/python benchmarks/format_shape.py [DATA_DIR] [--errors LIST [--limit N]]
@@ -39,6 +44,7 @@ import re
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -186,8 +192,10 @@ def body_form(text: str) -> str:
 
 
 # exact, no-extra, core, fields, lines changed, fields when the metadata also carries the venue,
-# the same with the code link too, and that with `<details>` bodies compared by form
-Result = tuple[bool, bool, bool, dict[str, bool], int, dict[str, bool], dict[str, bool], dict[str, bool]]
+# the same with the code link too, that with `<details>` bodies compared by form, and the fields when
+# written from the section as it stood then (None for the first entry of a section)
+Result = tuple[bool, bool, bool, dict[str, bool], int, dict[str, bool], dict[str, bool], dict[str, bool],
+               dict[str, bool] | None]
 
 
 def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] | None = None,
@@ -230,13 +238,36 @@ def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] |
             known = bool(code_comment(entry))  # the metadata carries the code link the entry shows
             with_code = compare(entry.text, with_meta, paper.title, code_known=known) if meta else with_venue
             with_body = compare(body_form(entry.text), body_form(with_meta), paper.title, code_known=known)
+            then = written_then(doc, section, entry, paper, number)
             results.append((strict_shape(rendered) == strict_shape(entry.text),
                             strict_shape(rendered, drop_extras=True)
                             == strict_shape(entry.text, drop_extras=True),
-                            core, fields, changed, with_venue, with_code, with_body))
+                            core, fields, changed, with_venue, with_code, with_body,
+                            None if then is None else compare(entry.text, then, paper.title)))
             if errors is not None and not all(fields.values()):
                 errors.append((entry.text, rendered))
     return results
+
+
+def written_then(doc: ListDocument, section: Section, entry: Entry, paper: Paper,
+                 number: int | None) -> str | None:
+    """The entry as the bot would have written it when the maintainer wrote this one: learned from the
+    section's entries that were there then (those before it in a section that adds at the end, those
+    after it in a newest-first one); None when it was the first of its section."""
+    key = (id(doc), section.path)
+    newest_first = _NEWEST_FIRST.get(key)
+    if newest_first is None:
+        newest_first = _NEWEST_FIRST.setdefault(key, format_for(doc, section).newest_first)
+    at = section.entries.index(entry)
+    earlier = section.entries[at + 1:] if newest_first else section.entries[:at]
+    anchors = anchor_entries(earlier)
+    if not anchors:
+        return None
+    fmt = learn_format(replace(section, entries=earlier))
+    return render_entry(placed_format(fmt, anchors, paper), paper, number=number)
+
+
+_NEWEST_FIRST: dict[tuple[int, tuple[str, ...]], bool] = {}
 
 
 def format_for(doc: ListDocument, section: Section) -> EntryFormat:
@@ -272,7 +303,8 @@ def best_ms(text: str, runs: int = 3) -> float:
 
 
 HEADER = (f"{'list':46} {'entries':>7} {'shape':>6} " + " ".join(f"{f:>7}" for f in FIELDS)
-          + f" {'core':>6} {'changed':>7} {'+venue':>6} {'+code':>6} {'+body':>6}  differs most")
+          + f" {'core':>6} {'changed':>7} {'+venue':>6} {'+code':>6} {'+body':>6}  {'then':>6} {'mk@then':>7}"
+          + "  differs most")
 
 
 def _row(name: str, results: list[Result]) -> tuple[str, float]:
@@ -284,7 +316,14 @@ def _row(name: str, results: list[Result]) -> tuple[str, float]:
     return (f"{name:46} {len(results):7} {shape:6.3f} " + " ".join(f"{1 - misses[f] / n:7.3f}" for f in FIELDS)
             + f" {sum(r[2] for r in results) / n:6.3f} {sum(r[4] for r in results):7}"
             + "".join(f" {sum(all(r[k].values()) for r in results) / n:6.3f}" for k in (5, 6, 7))
+            + f"  {_then_share(results, lambda f: all(f.values())):6.3f} {_then_share(results, lambda f: f['markup']):7.3f}"
             + f"  {most}"), shape
+
+
+def _then_share(results: list[Result], right: Callable[[dict[str, bool]], bool]) -> float:
+    """The share of entries written right from their section as it stood then (first entries left out)."""
+    then = [r[8] for r in results if r[8] is not None]
+    return sum(bool(right(f)) for f in then) / max(1, len(then))
 
 
 def print_errors(errors: list[tuple[str, str]], limit: int) -> None:
