@@ -92,3 +92,24 @@ def test_a_section_writing_names_first_name_first_keeps_that_order() -> None:
 ])
 def test_names_written_surname_first(names: tuple[str, ...], written: str) -> None:
     assert format_authors(names, AuthorStyle(separator=" and ", surname_first=True)) == written
+
+
+def _drifted_section() -> str:  # a section that wrote four spaces, then tabs (thunlp's late batch)
+    blocks = []
+    for k, lead in enumerate(["    "] * 3 + ["\t"] * 5):
+        blocks.append(f"1. **Paper number {k} on graph learning.** arxiv 2020. "
+                      f"[paper](https://arxiv.org/abs/2001.0001{k})\n\n{lead}*Ann Lee, Bo Wu.*\n")
+    return "## Models\n\n" + "\n".join(blocks)
+
+
+def test_the_benchmark_writes_an_entry_from_its_section_as_it_stood_then() -> None:
+    from benchmarks.format_shape import written_then
+
+    doc = parse_list(_drifted_section())
+    section = next(s for s in doc.sections if s.entries)
+    entries = section.entries
+    day = date(2020, 1, 15)
+    paper = Paper("2001.00002", 1, "Paper number 2 on graph learning", ("Ann Lee", "Bo Wu"), "", day, day)
+    assert written_then(doc, section, entries[0], paper, 1) is None  # the first had no siblings
+    assert written_then(doc, section, entries[2], paper, 1).split("\n")[-1].startswith("    *")  # 2 with spaces
+    assert written_then(doc, section, entries[7], paper, 1).split("\n")[-1].startswith("\t*")  # 3 spaces, 4 tabs
