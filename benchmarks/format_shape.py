@@ -22,9 +22,15 @@ GitHub/GitLab link the entry shows (a stars badge and a code cell need it); `+bo
 entries with the body of a `<details>` block reduced to its lines' markers and quotes (`- “t”`),
 since its words, digits and emphasis are the abstract's or the maintainer's own notes, which the
 benchmark's metadata lacks.
+A last pair, `then` and `mk@then`, is a different measure, labelled apart: each entry is written
+from its section as it stood when the maintainer wrote it (the entries before it in a section that
+adds at the end, after it in a newest-first one), so the writer is judged on the siblings that
+were there, not on entries written years later at the other end of the section; `then` is every
+field right, `mk@then` the markup field; entries that were the first of their section are left out.
+It learns a format per entry, so it runs only with `--then` (about three times as long).
 Also prints parse+insert time on the largest list file and on a synthetic 50,000-entry list.
 
-    .venv/bin/python benchmarks/format_shape.py [DATA_DIR] [--errors LIST [--venue] [--limit N]]
+    .venv/bin/python benchmarks/format_shape.py [DATA_DIR] [--errors LIST [--venue] [--limit N]] [--then]
 
 `--errors LIST` prints, for the entries of LIST (a name or a part of one) whose `core` shape
 differs, the original entry and the rendered one, then the table for that list only; with `--venue`,
@@ -43,6 +49,7 @@ import re
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -193,12 +200,14 @@ def body_form(text: str) -> str:
 
 
 # exact, no-extra, core, fields, lines changed, fields when the metadata also carries the venue,
-# the same with the code link too, and that with `<details>` bodies compared by form
-Result = tuple[bool, bool, bool, dict[str, bool], int, dict[str, bool], dict[str, bool], dict[str, bool]]
+# the same with the code link too, that with `<details>` bodies compared by form, and the fields when
+# written from the section as it stood then (None for the first entry of a section)
+Result = tuple[bool, bool, bool, dict[str, bool], int, dict[str, bool], dict[str, bool], dict[str, bool],
+               dict[str, bool] | None]
 
 
 def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] | None = None,
-                 *, with_venue_errors: bool = False) -> list[Result]:
+                 *, with_venue_errors: bool = False, with_then: bool = False) -> list[Result]:
     doc = parse_list(text)
     by_line = {e.first_line: (s, e) for s in doc.sections for e in s.entries}
     targets = []
@@ -237,15 +246,38 @@ def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] |
             known = bool(code_comment(entry))  # the metadata carries the code link the entry shows
             with_code = compare(entry.text, with_meta, paper.title, code_known=known) if meta else with_venue
             with_body = compare(body_form(entry.text), body_form(with_meta), paper.title, code_known=known)
+            then = written_then(doc, section, entry, paper, number) if with_then else None
             results.append((strict_shape(rendered) == strict_shape(entry.text),
                             strict_shape(rendered, drop_extras=True)
                             == strict_shape(entry.text, drop_extras=True),
-                            core, fields, changed, with_venue, with_code, with_body))
+                            core, fields, changed, with_venue, with_code, with_body,
+                            None if then is None else compare(entry.text, then, paper.title)))
             if errors is not None and with_venue_errors and comment and not all(with_venue.values()):
                 errors.append((entry.text, render_entry(fmt, replace(paper, comment=comment), number=number)))
             elif errors is not None and not with_venue_errors and not all(fields.values()):
                 errors.append((entry.text, rendered))
     return results
+
+
+def written_then(doc: ListDocument, section: Section, entry: Entry, paper: Paper,
+                 number: int | None) -> str | None:
+    """The entry as the bot would have written it when the maintainer wrote this one: learned from the
+    section's entries that were there then (those before it in a section that adds at the end, those
+    after it in a newest-first one); None when it was the first of its section."""
+    key = (id(doc), section.path)
+    newest_first = _NEWEST_FIRST.get(key)
+    if newest_first is None:
+        newest_first = _NEWEST_FIRST.setdefault(key, format_for(doc, section).newest_first)
+    at = section.entries.index(entry)
+    earlier = section.entries[at + 1:] if newest_first else section.entries[:at]
+    anchors = anchor_entries(earlier)
+    if not anchors:
+        return None
+    fmt = learn_format(replace(section, entries=earlier))
+    return render_entry(placed_format(fmt, anchors, paper), paper, number=number)
+
+
+_NEWEST_FIRST: dict[tuple[int, tuple[str, ...]], bool] = {}
 
 
 def format_for(doc: ListDocument, section: Section) -> EntryFormat:
@@ -282,7 +314,8 @@ def best_ms(text: str, runs: int = 3) -> float:
 
 
 HEADER = (f"{'list':46} {'entries':>7} {'shape':>6} " + " ".join(f"{f:>7}" for f in FIELDS)
-          + f" {'core':>6} {'changed':>7} {'+venue':>6} {'+v.dig':>6} {'+code':>6} {'+body':>6}  differs most")
+          + f" {'core':>6} {'changed':>7} {'+venue':>6} {'+v.dig':>6} {'+code':>6} {'+body':>6}"
+          + f"  {'then':>6} {'mk@then':>7}  differs most")
 
 
 def _row(name: str, results: list[Result]) -> tuple[str, float]:
@@ -295,7 +328,15 @@ def _row(name: str, results: list[Result]) -> tuple[str, float]:
             + f" {sum(r[2] for r in results) / n:6.3f} {sum(r[4] for r in results):7}"
             + f" {sum(all(r[5].values()) for r in results) / n:6.3f} {sum(r[5]['digits'] for r in results) / n:6.3f}"
             + "".join(f" {sum(all(r[k].values()) for r in results) / n:6.3f}" for k in (6, 7))
+            + f"  {_then_share(results, lambda f: all(f.values()))} {_then_share(results, lambda f: f['markup']):>7}"
             + f"  {most}"), shape
+
+
+def _then_share(results: list[Result], right: Callable[[dict[str, bool]], bool]) -> str:
+    """The share of entries written right from their section as it stood then (first entries left out);
+    `-` when the run did not measure it (`--then`)."""
+    then = [r[8] for r in results if r[8] is not None]
+    return f"{sum(bool(right(f)) for f in then) / len(then):6.3f}" if then else f"{'-':>6}"
 
 
 def print_errors(errors: list[tuple[str, str]], limit: int) -> None:
@@ -312,6 +353,8 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--errors", metavar="LIST", help="print original vs rendered for this list")
     parser.add_argument("--limit", type=int, default=20, help="how many differing entries to print")
     parser.add_argument("--only", metavar="NAME", help="measure the lists whose name contains this")
+    parser.add_argument("--then", action="store_true",
+                        help="also measure `then` / `mk@then` (each entry from its section as it stood; slow)")
     parser.add_argument("--venue", action="store_true",
                         help="with --errors: the entries that show a venue and differ when rendered with it")
     args = parser.parse_args(argv[1:])
@@ -336,7 +379,7 @@ def main(argv: list[str]) -> None:
         results: list[Result] = []
         for source, recs in per_file.items():
             results += measure_file(raw_path(base, name, source).read_text(encoding="utf-8"), recs, errors,
-                                    with_venue_errors=args.venue)
+                                    with_venue_errors=args.venue, with_then=args.then)
         line, share = _row(name, results)
         pooled += results
         shares.append(share)

@@ -229,11 +229,25 @@ def code_link(paper: Paper) -> str:
 
 def format_authors(authors: tuple[str, ...], style: AuthorStyle) -> str:
     names = [_one_line(a) for a in authors if a.strip()]
+    if style.surname_first:
+        names = [_surname_first(n) for n in names]
     if not names:
         return NEUTRAL_VALUE
     if style.max_names is not None and len(names) > style.max_names:
         return style.separator.join(names[: style.max_names]) + style.et_al
     return style.separator.join(names)
+
+
+def _surname_first(name: str) -> str:
+    """`Mihaela van der Schaar` -> `van der Schaar, Mihaela`: the last word and the lowercase
+    particles before it, then the given names; a one-word name as it is."""
+    words = name.split()
+    start = len(words) - 1
+    while start > 1 and words[start - 1][:1].islower():
+        start -= 1
+    if start < 1:
+        return name
+    return f"{' '.join(words[start:])}, {' '.join(words[:start])}"
 
 
 def venue_cell(paper: Paper, fmt: EntryFormat) -> str:

@@ -28,7 +28,7 @@ from bot.lists.entries.choice import (
 )
 from bot.lists.entries.dates import DateSpan, settle_widths
 from bot.lists.entries.order import ORDER_SAMPLE, entry_date_key
-from bot.lists.entries.pieces import PAPER_HOST, arxiv_ids_in, find_dates, split_authors
+from bot.lists.entries.pieces import PAPER_HOST, arxiv_ids_in, find_dates, split_authors, surname_first
 from bot.lists.entries.template import SLOT, Induced, induce
 from bot.lists.entries.title import entry_title
 from bot.lists.scan import is_paper_text, split_cells
@@ -59,6 +59,7 @@ class AuthorStyle:
     max_names: int | None = None  # None: every author; N: the first N, then `et_al`
     et_al: str = " et al."
     separator: str = ", "
+    surname_first: bool = False  # `Bruna, Joan and LeCun, Yann`, as a bibliography writes names
 
 
 @dataclass(frozen=True)
@@ -306,6 +307,8 @@ def _author_style(values: Sequence[str]) -> AuthorStyle:
         return AuthorStyle()
     parsed = [split_authors(v) for v in values]
     with_et_al = [names for names, et_al in parsed if et_al]
+    if sum(1 for v in values if surname_first(v) is not None) * 2 > len(values):
+        return AuthorStyle(separator=" and ", surname_first=True)
     if len(with_et_al) * 2 < len(parsed):
         return AuthorStyle()
     forms = [m[0] for v in values if (m := _ET_AL.search(v))]

@@ -165,12 +165,15 @@ def looks_like_title(text: str) -> bool:
 
 
 def looks_like_authors(text: str) -> bool:
-    """A list of person names: `A. Smith, B. Jones and C. Wu`, `Ziyu Zhuang et al.`."""
+    """A list of person names: `A. Smith, B. Jones and C. Wu`, `Ziyu Zhuang et al.`, and names written
+    surname first as a bibliography writes them (`Bruna, Joan and LeCun, Yann`)."""
     text = text.strip().rstrip(".").strip()
     if not text or any(ch.isdigit() for ch in text) or "|" in text or _INSTITUTION.search(text):
         return False
     if ":" in text or "[" in text or "http" in text:
         return False
+    if surname_first(text) is not None:
+        return True
     text = re.sub(r"\bet\.? al\b\.?", "", text).strip(" ,")
     parts = [p.strip() for p in re.split(r",|;|\band\b|&", text) if p.strip()]
     if not parts or any(not _NAME_PART.match(p) for p in parts):
@@ -183,10 +186,40 @@ def looks_like_authors(text: str) -> bool:
 
 
 def split_authors(text: str) -> tuple[list[str], bool]:
-    """Names in an author list, and whether it ended with "et al."."""
+    """Names in an author list (`Joan Bruna` also where the list writes `Bruna, Joan`), and whether it
+    ended with "et al."."""
     et_al = bool(re.search(r"\bet\.? al\b", text))
     text = re.sub(r"\bet\.? al\b\.?", "", text).strip(" ,.")
+    names = surname_first(text)
+    if names is not None:
+        return [f"{given} {surname}" for surname, given in names], et_al
     return [p.strip() for p in re.split(r",|;|\band\b", text) if p.strip()], et_al
+
+
+_SURNAME_FIRST_SPLIT = re.compile(r"\s+and\s+")
+
+
+def surname_first(text: str) -> list[tuple[str, str]] | None:
+    """(surname, given names) of a list written surname first and joined by "and", as a bibliography
+    writes it (`Battaglia, Peter W and Hamrick, Jessica B`); None for any other text. Each name has
+    exactly one comma (`Smith, Jones and Wu` is three people, not this form), and there are three
+    names or a given name with an initial: two pairs of words (`Defense, Attack and Robustness,
+    Safety`) are as likely a list of topics."""
+    text = re.sub(r"\bet\.? al\b\.?", "", text.strip()).strip(" ,.")
+    parts = _SURNAME_FIRST_SPLIT.split(text)
+    if len(parts) < 2 or any(p.count(",") != 1 for p in parts):
+        return None
+    names = [tuple(x.strip() for x in p.split(",")) for p in parts]
+    if any(not surname or not given or not _NAME_PART.match(surname) or not _NAME_PART.match(given)
+           or len(surname.split()) > 3 or len(given.split()) > 3 or not surname[:1].isupper()
+           for surname, given in names):
+        return None
+    if len(names) < 3 and not any(_INITIAL.search(given) for _, given in names):
+        return None
+    return [(surname, given) for surname, given in names]
+
+
+_INITIAL = re.compile(r"(?:^|\s)[A-Z]\.?(?:\s|$)")
 
 
 _NEW_ID_DATE = re.compile(r"(\d{2})(\d{2})\.")
