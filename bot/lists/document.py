@@ -15,7 +15,12 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 from bot.lists.entries.format import DEFAULT_FORMAT, EntryFormat, anchor_entries, learn_format
-from bot.lists.entries.order import date_order, entry_date_key, link_form_near, paper_date_key
+from bot.lists.entries.order import (
+    date_order,
+    entry_date_key,
+    link_form_of_era,
+    paper_date_key,
+)
 from bot.lists.entries.pieces import arxiv_ids_in
 from bot.lists.model import Entry, Section
 from bot.lists.outline import build_sections
@@ -190,10 +195,11 @@ def _placement(doc: ListDocument, section: Section, papers: list[Paper]) -> list
             new_lines.extend((gap if k else []) + block)
         return [(index, before + new_lines + after)]
     order = sorted_order(fmt, anchors)
+    elsewhere = era_entries(doc, section)
     spots = []
     for k, paper in enumerate(ordered):
         at = _sorted_spot(anchors, paper_date_key(paper), order) if order else None
-        placed = placed_format(fmt, anchors, paper, order)
+        placed = placed_format(fmt, anchors, paper, elsewhere)
         block = render_entry(placed, paper, number=_number(fmt, k, len(ordered))).split("\n")
         if at is None:
             at = 0 if fmt.newest_first else len(anchors)
@@ -212,14 +218,21 @@ def sorted_order(fmt: EntryFormat, anchors: Sequence[Entry]) -> int:
 
 
 def placed_format(fmt: EntryFormat, anchors: Sequence[Entry], paper: Paper,
-                  order: int | None = None) -> EntryFormat:
-    """The format `paper` is written in where insert_entries puts it: in a date-sorted section, with
-    the arXiv link form of the entries around its spot (a list's link habit drifts over the years:
-    `abs/{id}v1` in one year's rows, `abs/{id}` in the next)."""
-    if order is None:
-        order = sorted_order(fmt, anchors) if anchors else 0
-    at = _sorted_spot(anchors, paper_date_key(paper), order) if order else None
-    return fmt if at is None else replace(fmt, url_form=link_form_near(anchors, at, fmt.url_form))
+                  elsewhere: Sequence[Entry] = ()) -> EntryFormat:
+    """The format `paper` is written in beside `anchors`, with the arXiv link form of its era (a list's
+    link habit drifts over the years: `pdf/{id}.pdf` in its early entries, `abs/{id}` in the later
+    ones; `abs/{id}v1` in one year's rows, `abs/{id}` in the next): the form of the entries nearest it
+    by arXiv id, the section's own before the file's others (`elsewhere`, see `era_entries`)."""
+    return replace(fmt, url_form=link_form_of_era(anchors, elsewhere, paper, fmt.url_form))
+
+
+def era_entries(doc: ListDocument, section: Section) -> list[Entry]:
+    """The paper entries of the file's other sections that are of the kind `section` writes (a table's
+    rows do not tell a list item's link habit)."""
+    anchors = anchor_entries(section.entries)
+    kind = anchors[0].kind if anchors else ""
+    return [e for other in doc.paper_sections() if other.line != section.line
+            for e in anchor_entries(other.entries) if e.kind == kind]
 
 
 def _sorted_spot(anchors: Sequence[Entry], key: int, order: int) -> int | None:
