@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.lists.document import insert_entries, parse_list
-from bot.lists.entries.order import link_form_of_era
+from bot.lists.entries.order import link_form_near, link_form_of_era
 from bot.papers.references import Paper
 
 # The row form of ydyjya/Awesome-LLM-Safety, subtopic/Privacy.md (oldest first, sorted by month): its
@@ -52,3 +52,10 @@ def test_link_form_of_era_reads_the_rows_nearest_in_time() -> None:
     assert link_form_of_era(entries, (), _paper("2506.04036", date(2025, 6, 4)), "x") == "https://arxiv.org/abs/{id}{v}"
     assert link_form_of_era(entries, (), _paper("2605.11000", date(2026, 5, 1)), "x") == "https://arxiv.org/abs/{id}"
     assert link_form_of_era(entries[:0], (), _paper("2605.11000", date(2026, 5, 1)), "default") == "default"
+
+
+def test_link_form_near_prefers_the_nearest_rows() -> None:
+    entries = parse_list(LIST).paper_sections()[0].entries
+    assert link_form_near(entries, 14, "x") == "https://arxiv.org/abs/{id}{v}"
+    assert link_form_near(entries, len(entries), "x") == "https://arxiv.org/abs/{id}"
+    assert link_form_near(entries[:0], 0, "default") == "default"

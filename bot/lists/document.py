@@ -18,6 +18,7 @@ from bot.lists.entries.format import DEFAULT_FORMAT, EntryFormat, anchor_entries
 from bot.lists.entries.order import (
     date_order,
     entry_date_key,
+    link_form_near,
     link_form_of_era,
     paper_date_key,
 )
@@ -199,7 +200,7 @@ def _placement(doc: ListDocument, section: Section, papers: list[Paper]) -> list
     spots = []
     for k, paper in enumerate(ordered):
         at = _sorted_spot(anchors, paper_date_key(paper), order) if order else None
-        placed = placed_format(fmt, anchors, paper, elsewhere)
+        placed = placed_format(fmt, anchors, paper, order, elsewhere)
         block = render_entry(placed, paper, number=_number(fmt, k, len(ordered))).split("\n")
         if at is None:
             at = 0 if fmt.newest_first else len(anchors)
@@ -218,12 +219,18 @@ def sorted_order(fmt: EntryFormat, anchors: Sequence[Entry]) -> int:
 
 
 def placed_format(fmt: EntryFormat, anchors: Sequence[Entry], paper: Paper,
-                  elsewhere: Sequence[Entry] = ()) -> EntryFormat:
-    """The format `paper` is written in beside `anchors`, with the arXiv link form of its era (a list's
-    link habit drifts over the years: `pdf/{id}.pdf` in its early entries, `abs/{id}` in the later
-    ones; `abs/{id}v1` in one year's rows, `abs/{id}` in the next): the form of the entries nearest it
-    by arXiv id, the section's own before the file's others (`elsewhere`, see `era_entries`)."""
-    return replace(fmt, url_form=link_form_of_era(anchors, elsewhere, paper, fmt.url_form))
+                  order: int | None = None, elsewhere: Sequence[Entry] = ()) -> EntryFormat:
+    """The format `paper` is written in where insert_entries puts it, with the arXiv link form of its
+    era (a list's link habit drifts over the years: `pdf/{id}.pdf` in its early entries, `abs/{id}` in
+    later ones; `abs/{id}v1` in one year's rows, `abs/{id}` in the next): the form most of the entries
+    nearest it by arXiv id agree on, the section's own before the file's others (`elsewhere`, see
+    `era_entries`). When they do not agree: in a date-sorted section, the form of the entries around
+    its spot; elsewhere, the section's (its majority near where new entries go)."""
+    if order is None:
+        order = sorted_order(fmt, anchors) if anchors else 0
+    at = _sorted_spot(anchors, paper_date_key(paper), order) if order else None
+    fallback = fmt.url_form if at is None else link_form_near(anchors, at, fmt.url_form)
+    return replace(fmt, url_form=link_form_of_era(anchors, elsewhere, paper, fallback))
 
 
 def era_entries(doc: ListDocument, section: Section) -> list[Entry]:

@@ -20,10 +20,11 @@ ORDER_SAMPLE = 150  # entries at each end of a section that tell newest-first fr
 # as many as are out of order (a month's papers may be listed in any order: equal keys count for none).
 SORTED_PAIRS = 3
 SORTED_RATIO = 4
+NEAR_SPOT = 25  # how many entries around a sorted section's spot its link form is read from
 # A list's arXiv link habit drifts over time (`pdf/{id}.pdf` in its early years, `abs/{id}` later), and
 # entries of one era were mostly written in one sitting, whatever their section: a new entry's link form
-# is read from the ERA_NEIGHBOURS entries whose arXiv ids are nearest the paper's in time, the section's
-# own counted OTHER_SECTION_MONTHS nearer than those of the file's other sections.
+# is the one most of the ERA_NEIGHBOURS entries whose arXiv ids are nearest the paper's in time agree
+# on, the section's own counted OTHER_SECTION_MONTHS nearer than those of the file's other sections.
 ERA_NEIGHBOURS = 9
 OTHER_SECTION_MONTHS = 6
 
@@ -61,24 +62,37 @@ def date_order(anchors: Sequence[Entry]) -> int:
     return 0
 
 
+def link_form_near(anchors: Sequence[Entry], at: int, default: str) -> str:
+    """The arXiv link form (`https://arxiv.org/abs/{id}{v}`) most of the NEAR_SPOT entries around the
+    spot before `anchors[at]` use, the nearest first on a tie; `default` when none links arXiv."""
+    below = range(at - 1, max(-1, at - 1 - NEAR_SPOT), -1)  # read outward from the spot, a few entries only
+    above = range(at, min(len(anchors), at + NEAR_SPOT))
+    nearest = sorted([*below, *above], key=lambda i: abs(i + 0.5 - at))[:NEAR_SPOT]
+    forms: Counter[str] = Counter()
+    for index in nearest:
+        if form := first_arxiv_form(anchors[index].text):
+            forms[form] += 1
+    return forms.most_common(1)[0][0] if forms else default
+
+
 def link_form_of_era(anchors: Sequence[Entry], elsewhere: Sequence[Entry], paper: Paper, default: str) -> str:
-    """The arXiv link form most of the ERA_NEIGHBOURS entries nearest `paper` in arXiv-id time use
-    (`anchors`: the section's entries; `elsewhere`: the file's other entries of their kind, counted
-    OTHER_SECTION_MONTHS further), the nearest first on a tie; `default` when none links arXiv. For a
-    new paper these are the newest entries: the maintainer's present habit."""
+    """The arXiv link form more than half of the ERA_NEIGHBOURS entries nearest `paper` in arXiv-id time
+    use (`anchors`: the section's entries; `elsewhere`: the file's other entries of their kind, counted
+    OTHER_SECTION_MONTHS further); `default` when no form has that many (an era of mixed habits tells
+    nothing). For a new paper these are the newest entries: the maintainer's present habit."""
     when = id_months(paper.arxiv_id) or paper.published.year * 12 + paper.published.month - 1
     distances = [(abs(months - when) + penalty, entry)
                  for penalty, group in ((0, anchors), (OTHER_SECTION_MONTHS, elsewhere))
                  for entry in group if (months := _entry_months(entry))]
-    forms: list[str] = []
+    forms: Counter[str] = Counter()
     # Forms are read lazily: a long list is sorted by key, and only its nearest entries are parsed.
     for _, entry in sorted(distances, key=lambda pair: pair[0]):
         if form := first_arxiv_form(entry.text):
-            forms.append(form)
-            if len(forms) == ERA_NEIGHBOURS:
+            forms[form] += 1
+            if forms.total() == ERA_NEIGHBOURS:
                 break
-    counts = Counter(forms)
-    return max(forms, key=lambda f: (counts[f], -forms.index(f))) if forms else default
+    agreed = [form for form, count in forms.items() if 2 * count > ERA_NEIGHBOURS]
+    return agreed[0] if agreed else default
 
 
 def first_arxiv_form(text: str) -> str | None:
