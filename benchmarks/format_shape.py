@@ -217,8 +217,10 @@ def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] |
                 continue
             fmt = formats.get(own.path) or formats.setdefault(own.path, format_for(remaining, own))
             paper = paper_from(record, entry)
-            elsewhere = others.get(own.path) or others.setdefault(own.path, era_entries(remaining, own))
-            fmt = placed_format(fmt, anchor_entries(own.entries), paper, elsewhere=elsewhere)  # as insert_entries does
+            anchors = anchor_entries(own.entries)
+            if own.path not in others:
+                others[own.path] = era_entries(remaining, own, anchors[0].kind) if anchors else []
+            fmt = placed_format(fmt, anchors, paper, elsewhere=others[own.path])  # as insert_entries writes it
             number = int(m[1]) if (m := NUMBERED.match(entry.text)) else None
             rendered = render_entry(fmt, paper, number=number)
             # The placeholder stands for a short phrase a maintainer writes: compared as plain text.

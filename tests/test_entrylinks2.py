@@ -92,7 +92,7 @@ def test_table_rows_do_not_tell_a_list_items_link_form() -> None:
     rows = ["| Title | Link |", "|---|---|", *[f"| Paper {i} | [arXiv](https://arxiv.org/abs/{i}) |" for i in NEW_IDS]]
     doc = parse_list(_list(("Surveys", [_item("1802.01111", OLD)]), ("Table", rows)))
     surveys = doc.paper_sections()[0]
-    assert era_entries(doc, surveys) == []
+    assert era_entries(doc, surveys, "list_item") == []
     assert "[paper](https://arxiv.org/pdf/2410.01234.pdf)" in _written(doc.text, _paper("2410.01234", date(2024, 10, 2)))
 
 

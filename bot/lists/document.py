@@ -196,7 +196,7 @@ def _placement(doc: ListDocument, section: Section, papers: list[Paper]) -> list
             new_lines.extend((gap if k else []) + block)
         return [(index, before + new_lines + after)]
     order = sorted_order(fmt, anchors)
-    elsewhere = era_entries(doc, section)
+    elsewhere = era_entries(doc, section, anchors[0].kind)
     spots = []
     for k, paper in enumerate(ordered):
         at = _sorted_spot(anchors, paper_date_key(paper), order) if order else None
@@ -233,11 +233,9 @@ def placed_format(fmt: EntryFormat, anchors: Sequence[Entry], paper: Paper,
     return replace(fmt, url_form=link_form_of_era(anchors, elsewhere, paper, fallback))
 
 
-def era_entries(doc: ListDocument, section: Section) -> list[Entry]:
-    """The paper entries of the file's other sections that are of the kind `section` writes (a table's
-    rows do not tell a list item's link habit)."""
-    anchors = anchor_entries(section.entries)
-    kind = anchors[0].kind if anchors else ""
+def era_entries(doc: ListDocument, section: Section, kind: str) -> list[Entry]:
+    """The paper entries of the file's sections other than `section` that are of the `kind` it writes
+    (a table's rows do not tell a list item's link habit)."""
     return [e for other in doc.paper_sections() if other.line != section.line
             for e in anchor_entries(other.entries) if e.kind == kind]
 

@@ -3,6 +3,7 @@ of a paper's era. Pure."""
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -81,13 +82,15 @@ def link_form_of_era(anchors: Sequence[Entry], elsewhere: Sequence[Entry], paper
     OTHER_SECTION_MONTHS further); `default` when no form has that many (an era of mixed habits tells
     nothing). For a new paper these are the newest entries: the maintainer's present habit."""
     when = id_months(paper.arxiv_id) or paper.published.year * 12 + paper.published.month - 1
-    distances = [(abs(months - when) + penalty, entry)
-                 for penalty, group in ((0, anchors), (OTHER_SECTION_MONTHS, elsewhere))
-                 for entry in group if (months := _entry_months(entry))]
+    entries = [*anchors, *elsewhere]
+    own = len(anchors)
+    distances = [(abs(months - when) + (OTHER_SECTION_MONTHS if k >= own else 0), k)
+                 for k, entry in enumerate(entries)
+                 if entry.arxiv_ids and (months := id_months(entry.arxiv_ids[0]))]
+    heapq.heapify(distances)  # a long list is not sorted: only its nearest entries are taken, and parsed
     forms: Counter[str] = Counter()
-    # Forms are read lazily: a long list is sorted by key, and only its nearest entries are parsed.
-    for _, entry in sorted(distances, key=lambda pair: pair[0]):
-        if form := first_arxiv_form(entry.text):
+    while distances:
+        if form := first_arxiv_form(entries[heapq.heappop(distances)[1]].text):
             forms[form] += 1
             if forms.total() == ERA_NEIGHBOURS:
                 break
@@ -111,7 +114,3 @@ def id_months(arxiv_id: str) -> float:
     number = arxiv_id.partition(".")[2][:5] if "/" not in arxiv_id else arxiv_id.rpartition("/")[2][4:7]
     fraction = int(number) / 10 ** len(number) if number.isdigit() else 0.5
     return key // 100 * 12 + key % 100 - 1 + fraction
-
-
-def _entry_months(entry: Entry) -> float:
-    return id_months(entry.arxiv_ids[0]) if entry.arxiv_ids else 0.0
