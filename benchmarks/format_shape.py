@@ -52,7 +52,6 @@ from bot.lists.document import (  # noqa: E402
     ListDocument,
     Section,
     _borrowed_format,  # the format insert_entries falls back on for a section without entries
-    era_entries,
     insert_entries,
     parse_list,
     placed_format,
@@ -210,17 +209,13 @@ def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] |
         remaining = parse_list(hide(text, doc, [e for _, _, e in hidden]))
         lines = remaining.text.split("\n")
         formats: dict[tuple[str, ...], EntryFormat] = {}
-        others: dict[tuple[str, ...], list[Entry]] = {}
         for record, section, entry in hidden:
             own = next((s for s in remaining.sections if s.path == section.path), None)
             if own is None:
                 continue
             fmt = formats.get(own.path) or formats.setdefault(own.path, format_for(remaining, own))
             paper = paper_from(record, entry)
-            anchors = anchor_entries(own.entries)
-            if own.path not in others:
-                others[own.path] = era_entries(remaining, own, anchors[0].kind) if anchors else []
-            fmt = placed_format(fmt, anchors, paper, elsewhere=others[own.path])  # as insert_entries writes it
+            fmt = placed_format(fmt, anchor_entries(own.entries), paper)  # as insert_entries writes it
             number = int(m[1]) if (m := NUMBERED.match(entry.text)) else None
             rendered = render_entry(fmt, paper, number=number)
             # The placeholder stands for a short phrase a maintainer writes: compared as plain text.

@@ -49,9 +49,9 @@ def test_a_paper_placed_at_the_end_links_like_the_last_rows() -> None:
 
 def test_link_form_of_era_reads_the_rows_nearest_in_time() -> None:
     entries = parse_list(LIST).paper_sections()[0].entries
-    assert link_form_of_era(entries, (), _paper("2506.04036", date(2025, 6, 4)), "x") == "https://arxiv.org/abs/{id}{v}"
-    assert link_form_of_era(entries, (), _paper("2605.11000", date(2026, 5, 1)), "x") == "https://arxiv.org/abs/{id}"
-    assert link_form_of_era(entries[:0], (), _paper("2605.11000", date(2026, 5, 1)), "default") == "default"
+    assert link_form_of_era(entries, _paper("2506.04036", date(2025, 6, 4)), "x") == "https://arxiv.org/abs/{id}{v}"
+    assert link_form_of_era(entries, _paper("2605.11000", date(2026, 5, 1)), "x") == "https://arxiv.org/abs/{id}"
+    assert link_form_of_era(entries[:0], _paper("2605.11000", date(2026, 5, 1)), "default") == "default"
 
 
 def test_link_form_near_prefers_the_nearest_rows() -> None:

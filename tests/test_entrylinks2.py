@@ -1,7 +1,7 @@
 """The arXiv link form of a new entry is its era's (issue #14): a maintainer's habit drifts over time
-(thunlp/GNNPapers links `pdf/{id}.pdf` in its 2017-2019 entries, `abs/{id}` and `pdf/{id}` later;
-hymie122/RAG-Survey moved to arXiv's DOI), so the form is read from the entries nearest the paper by
-arXiv id when most of them agree, not from the section's majority, whatever order the section keeps."""
+(thunlp/GNNPapers links `pdf/{id}.pdf` in its 2017-2019 entries, `abs/{id}` and `pdf/{id}` later), so
+the form is read from the section's entries nearest the paper by arXiv id when most of them agree,
+not from the section's majority, whatever order the section keeps."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from bot.lists.document import era_entries, insert_entries, parse_list
+from bot.lists.document import insert_entries, parse_list
 from bot.lists.entries.order import ERA_NEIGHBOURS, id_months, link_form_of_era
 from bot.papers.references import Paper
 
@@ -70,40 +70,23 @@ def test_arxivs_doi_is_an_era_form_like_any_other() -> None:
     assert after.find_paper("2411.01234")  # and the reader knows the new entry as the paper's
 
 
-def test_a_small_section_reads_the_era_from_the_rest_of_the_file() -> None:
-    # Its two entries are from 2018; the file's 2024 entries, in another section, link `abs/{id}`.
+def test_other_sections_do_not_decide_a_sections_form() -> None:
+    # Sections of one file may be kept by different people: the 2024 entries of another section link
+    # `abs/{id}`, this section's own (older) entries `pdf/{id}.pdf`.
     text = _list(("Surveys", [_item("1802.01111", OLD), _item("1809.02222", OLD)]),
                  ("Applications", [_item(i, NEW) for i in NEW_IDS]))
-    assert "[paper](https://arxiv.org/abs/2410.01234)" in _written(text, _paper("2410.01234", date(2024, 10, 2)))
-
-
-def test_the_sections_own_entries_count_nearer_than_the_files_others() -> None:
-    # A month from the paper in its own section, against days from it in another: the section's five
-    # are nearer than the other's five, so they are the majority of the nine read.
-    doc = parse_list(_list(("Surveys", [_item(f"2402.0{k}000", OLD) for k in range(1, 6)]),
-                           ("Applications", [_item(f"2403.0{k}000", NEW) for k in range(2, 7)])))
-    surveys, applications = (s.entries for s in doc.paper_sections())
-    paper = _paper("2403.01000", date(2024, 3, 2))
-    assert link_form_of_era(surveys, applications, paper, "x") == OLD
-    assert link_form_of_era(applications, surveys, paper, "x") == NEW
-
-
-def test_table_rows_do_not_tell_a_list_items_link_form() -> None:
-    rows = ["| Title | Link |", "|---|---|", *[f"| Paper {i} | [arXiv](https://arxiv.org/abs/{i}) |" for i in NEW_IDS]]
-    doc = parse_list(_list(("Surveys", [_item("1802.01111", OLD)]), ("Table", rows)))
-    surveys = doc.paper_sections()[0]
-    assert era_entries(doc, surveys, "list_item") == []
-    assert "[paper](https://arxiv.org/pdf/2410.01234.pdf)" in _written(doc.text, _paper("2410.01234", date(2024, 10, 2)))
+    assert "[paper](https://arxiv.org/pdf/2410.01234.pdf)" in _written(text, _paper("2410.01234", date(2024, 10, 2)))
+    assert "[paper](https://arxiv.org/abs/2410.01234)" in _written(text, _paper("2410.01234", date(2024, 10, 2)), 1)
 
 
 def test_an_era_of_mixed_habits_keeps_the_sections_form() -> None:
     entries = parse_list(_list(("S", _interleaved(OLD, NEW)))).paper_sections()[0].entries
     paper = _paper("2402.05000", date(2024, 2, 1))
-    assert link_form_of_era(entries, (), paper, "x") == NEW  # six of the nine nearest
+    assert link_form_of_era(entries, paper, "x") == NEW  # six of the nine nearest
     # Four and four (and one other): no form is the majority of the nine; the caller's form stands.
     mixed = [*_interleaved(OLD, NEW)[:8], _item("2403.00001", DOI)]
     mixed_entries = parse_list(_list(("S", mixed))).paper_sections()[0].entries
-    assert link_form_of_era(mixed_entries, (), paper, "x") == "x"
+    assert link_form_of_era(mixed_entries, paper, "x") == "x"
     assert len(mixed) == ERA_NEIGHBOURS
 
 

@@ -196,11 +196,10 @@ def _placement(doc: ListDocument, section: Section, papers: list[Paper]) -> list
             new_lines.extend((gap if k else []) + block)
         return [(index, before + new_lines + after)]
     order = sorted_order(fmt, anchors)
-    elsewhere = era_entries(doc, section, anchors[0].kind)
     spots = []
     for k, paper in enumerate(ordered):
         at = _sorted_spot(anchors, paper_date_key(paper), order) if order else None
-        placed = placed_format(fmt, anchors, paper, order, elsewhere)
+        placed = placed_format(fmt, anchors, paper, order)
         block = render_entry(placed, paper, number=_number(fmt, k, len(ordered))).split("\n")
         if at is None:
             at = 0 if fmt.newest_first else len(anchors)
@@ -219,25 +218,17 @@ def sorted_order(fmt: EntryFormat, anchors: Sequence[Entry]) -> int:
 
 
 def placed_format(fmt: EntryFormat, anchors: Sequence[Entry], paper: Paper,
-                  order: int | None = None, elsewhere: Sequence[Entry] = ()) -> EntryFormat:
+                  order: int | None = None) -> EntryFormat:
     """The format `paper` is written in where insert_entries puts it, with the arXiv link form of its
     era (a list's link habit drifts over the years: `pdf/{id}.pdf` in its early entries, `abs/{id}` in
-    later ones; `abs/{id}v1` in one year's rows, `abs/{id}` in the next): the form most of the entries
-    nearest it by arXiv id agree on, the section's own before the file's others (`elsewhere`, see
-    `era_entries`). When they do not agree: in a date-sorted section, the form of the entries around
-    its spot; elsewhere, the section's (its majority near where new entries go)."""
+    later ones; `abs/{id}v1` in one year's rows, `abs/{id}` in the next): the form most of the section's
+    entries nearest it by arXiv id agree on. When they do not agree: in a date-sorted section, the form
+    of the entries around its spot; elsewhere, the section's (its majority near where new entries go)."""
     if order is None:
         order = sorted_order(fmt, anchors) if anchors else 0
     at = _sorted_spot(anchors, paper_date_key(paper), order) if order else None
     fallback = fmt.url_form if at is None else link_form_near(anchors, at, fmt.url_form)
-    return replace(fmt, url_form=link_form_of_era(anchors, elsewhere, paper, fallback))
-
-
-def era_entries(doc: ListDocument, section: Section, kind: str) -> list[Entry]:
-    """The paper entries of the file's sections other than `section` that are of the `kind` it writes
-    (a table's rows do not tell a list item's link habit)."""
-    return [e for other in doc.paper_sections() if other.line != section.line
-            for e in anchor_entries(other.entries) if e.kind == kind]
+    return replace(fmt, url_form=link_form_of_era(anchors, paper, fallback))
 
 
 def _sorted_spot(anchors: Sequence[Entry], key: int, order: int) -> int | None:

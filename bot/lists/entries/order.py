@@ -22,12 +22,10 @@ ORDER_SAMPLE = 150  # entries at each end of a section that tell newest-first fr
 SORTED_PAIRS = 3
 SORTED_RATIO = 4
 NEAR_SPOT = 25  # how many entries around a sorted section's spot its link form is read from
-# A list's arXiv link habit drifts over time (`pdf/{id}.pdf` in its early years, `abs/{id}` later), and
-# entries of one era were mostly written in one sitting, whatever their section: a new entry's link form
-# is the one most of the ERA_NEIGHBOURS entries whose arXiv ids are nearest the paper's in time agree
-# on, the section's own counted OTHER_SECTION_MONTHS nearer than those of the file's other sections.
+# A list's arXiv link habit drifts over time (`pdf/{id}.pdf` in its early entries, `abs/{id}` later): a
+# new entry's link form is the one most of the ERA_NEIGHBOURS entries of its section whose arXiv ids are
+# nearest the paper's in time agree on.
 ERA_NEIGHBOURS = 9
-OTHER_SECTION_MONTHS = 6
 
 
 def entry_date_key(entry: Entry) -> int:
@@ -76,21 +74,17 @@ def link_form_near(anchors: Sequence[Entry], at: int, default: str) -> str:
     return forms.most_common(1)[0][0] if forms else default
 
 
-def link_form_of_era(anchors: Sequence[Entry], elsewhere: Sequence[Entry], paper: Paper, default: str) -> str:
-    """The arXiv link form more than half of the ERA_NEIGHBOURS entries nearest `paper` in arXiv-id time
-    use (`anchors`: the section's entries; `elsewhere`: the file's other entries of their kind, counted
-    OTHER_SECTION_MONTHS further); `default` when no form has that many (an era of mixed habits tells
-    nothing). For a new paper these are the newest entries: the maintainer's present habit."""
+def link_form_of_era(anchors: Sequence[Entry], paper: Paper, default: str) -> str:
+    """The arXiv link form more than half of the ERA_NEIGHBOURS entries of `anchors` nearest `paper` in
+    arXiv-id time use; `default` when no form has that many (an era of mixed habits tells nothing). For
+    a new paper these are the section's newest entries: the maintainer's present habit."""
     when = id_months(paper.arxiv_id) or paper.published.year * 12 + paper.published.month - 1
-    entries = [*anchors, *elsewhere]
-    own = len(anchors)
-    distances = [(abs(months - when) + (OTHER_SECTION_MONTHS if k >= own else 0), k)
-                 for k, entry in enumerate(entries)
+    distances = [(abs(months - when), k) for k, entry in enumerate(anchors)
                  if entry.arxiv_ids and (months := id_months(entry.arxiv_ids[0]))]
-    heapq.heapify(distances)  # a long list is not sorted: only its nearest entries are taken, and parsed
+    heapq.heapify(distances)  # a long section is not sorted: only its nearest entries are taken, and parsed
     forms: Counter[str] = Counter()
     while distances:
-        if form := first_arxiv_form(entries[heapq.heappop(distances)[1]].text):
+        if form := first_arxiv_form(anchors[heapq.heappop(distances)[1]].text):
             forms[form] += 1
             if forms.total() == ERA_NEIGHBOURS:
                 break
