@@ -98,7 +98,7 @@ def first_arxiv_form(text: str) -> str | None:
                  if (f := arxiv_url_form(m["link_url"] or m["hl_url"] or m["url"] or ""))), None)
 
 
-@lru_cache(maxsize=1 << 16)  # every insertion ranks the whole file's entries by it
+@lru_cache(maxsize=1 << 16)  # every insertion ranks all its section's entries by it
 def id_months(arxiv_id: str) -> float:
     """When an arXiv id was given, in months since year 0 (its sequence number as a fraction of the
     month: `2401.00500` comes before `2401.09000`); 0 for an id with no date in it."""
