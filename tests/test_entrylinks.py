@@ -1,11 +1,11 @@
-"""The arXiv link form of a new entry: read from the siblings around the spot where it goes."""
+"""The arXiv link form of a new entry: read from the siblings nearest it in time (tests/test_entrylinks2.py)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from bot.lists.document import insert_entries, parse_list
-from bot.lists.entries.order import link_form_near
+from bot.lists.entries.order import link_form_near, link_form_of_era
 from bot.papers.references import Paper
 
 # The row form of ydyjya/Awesome-LLM-Safety, subtopic/Privacy.md (oldest first, sorted by month): its
@@ -45,6 +45,13 @@ def test_a_paper_placed_among_versioned_rows_links_its_version() -> None:
 def test_a_paper_placed_at_the_end_links_like_the_last_rows() -> None:
     line = _written(_paper("2605.11000", date(2026, 5, 10)))
     assert "(https://arxiv.org/abs/2605.11000)" in line
+
+
+def test_link_form_of_era_reads_the_rows_nearest_in_time() -> None:
+    entries = parse_list(LIST).paper_sections()[0].entries
+    assert link_form_of_era(entries, _paper("2506.04036", date(2025, 6, 4)), "x") == "https://arxiv.org/abs/{id}{v}"
+    assert link_form_of_era(entries, _paper("2605.11000", date(2026, 5, 1)), "x") == "https://arxiv.org/abs/{id}"
+    assert link_form_of_era(entries[:0], _paper("2605.11000", date(2026, 5, 1)), "default") == "default"
 
 
 def test_link_form_near_prefers_the_nearest_rows() -> None:

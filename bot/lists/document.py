@@ -15,7 +15,13 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 from bot.lists.entries.format import DEFAULT_FORMAT, EntryFormat, anchor_entries, learn_format
-from bot.lists.entries.order import date_order, entry_date_key, link_form_near, paper_date_key
+from bot.lists.entries.order import (
+    date_order,
+    entry_date_key,
+    link_form_near,
+    link_form_of_era,
+    paper_date_key,
+)
 from bot.lists.entries.pieces import arxiv_ids_in
 from bot.lists.model import Entry, Section
 from bot.lists.outline import build_sections
@@ -213,13 +219,16 @@ def sorted_order(fmt: EntryFormat, anchors: Sequence[Entry]) -> int:
 
 def placed_format(fmt: EntryFormat, anchors: Sequence[Entry], paper: Paper,
                   order: int | None = None) -> EntryFormat:
-    """The format `paper` is written in where insert_entries puts it: in a date-sorted section, with
-    the arXiv link form of the entries around its spot (a list's link habit drifts over the years:
-    `abs/{id}v1` in one year's rows, `abs/{id}` in the next)."""
+    """The format `paper` is written in where insert_entries puts it, with the arXiv link form of its
+    era (a list's link habit drifts over the years: `pdf/{id}.pdf` in its early entries, `abs/{id}` in
+    later ones; `abs/{id}v1` in one year's rows, `abs/{id}` in the next): the form most of the section's
+    entries nearest it by arXiv id agree on. When they do not agree: in a date-sorted section, the form
+    of the entries around its spot; elsewhere, the section's (its majority near where new entries go)."""
     if order is None:
         order = sorted_order(fmt, anchors) if anchors else 0
     at = _sorted_spot(anchors, paper_date_key(paper), order) if order else None
-    return fmt if at is None else replace(fmt, url_form=link_form_near(anchors, at, fmt.url_form))
+    fallback = fmt.url_form if at is None else link_form_near(anchors, at, fmt.url_form)
+    return replace(fmt, url_form=link_form_of_era(anchors, paper, fallback))
 
 
 def _sorted_spot(anchors: Sequence[Entry], key: int, order: int) -> int | None:
