@@ -64,6 +64,9 @@ def _section_format(body: str) -> EntryFormat:
     ("Submitted to ICSE 2024", ""),  # not accepted
     ("12 pages, 3 figures (2024)", ""),
     ("Under review at ASE 2025", ""),
+    ("Accepted as a poster. This version extends our earlier work (Smith 2023)", ""),  # a citation, elsewhere
+    ("Published in the proceedings of the 46th International Conference on Software Engineering (ICSE 2024)",
+     "ICSE 2024"),
 ])
 def test_a_venue_the_known_names_lack_is_read_where_the_comment_names_its_acceptance(comment: str,
                                                                                     venue: str) -> None:

@@ -29,7 +29,10 @@ _ANY_YEAR = r"(?P<year>(?:19|20)\d{2}|['’]\d{2})(?![\w'’])"
 _ACCEPTED_ANY = re.compile(
     r"\b(?i:accepted|to appear|published|camera[- ]ready)\b[^.;]{0,40}?\b(?:at|in|to|by|for|as|of)\s+"
     rf"(?:the\s+)?(?P<name>{_NAME_WORDS})[\s,]*{_ANY_YEAR}"
-    rf"|\((?P<short>[A-Z][\w&/+\-]*(?:\s[A-Z][\w&/+\-]*){{0,2}})\s*"
+    # the venue's short name in parentheses, in the sentence that states the acceptance, not a
+    # citation elsewhere in the comment ("... extends (Smith 2023)")
+    r"|\b(?i:accepted|to appear|published|camera[- ]ready)\b[^.;()]{0,120}"
+    rf"\((?P<short>[A-Z][\w&/+\-]*(?:\s[A-Z][\w&/+\-]*){{0,2}})\s*"
     rf"{_ANY_YEAR.replace('year', 'short_year')}\)")
 _ACCEPTANCE = re.compile(r"\b(?:accepted|to appear|published|camera[- ]ready)\b", re.IGNORECASE)
 _YEAR_TAIL = re.compile(r"(?:'?\d{2}|\d{4})?")
