@@ -67,11 +67,11 @@ from bot.lists.document import (  # noqa: E402
     parse_list,
     placed_format,
 )
+from bot.lists.entries.cells import column_role  # noqa: E402
 from bot.lists.entries.format import EntryFormat, anchor_entries, learn_format  # noqa: E402
 from bot.lists.entries.pieces import find_dates, id_date_key  # noqa: E402
 from bot.lists.entries.shape import core_shape, strict_shape  # noqa: E402
 from bot.lists.entries.spans import shown_venue  # noqa: E402
-from bot.lists.entries.template import column_role  # noqa: E402
 from bot.lists.render import PLACEHOLDER, render_entry  # noqa: E402
 from bot.lists.scan import split_cells  # noqa: E402
 from bot.lists.write_guard import diff_lines  # noqa: E402

@@ -14,8 +14,8 @@ import pytest
 from bot.jobs.additions import Pending
 from bot.jobs.replies import TO_FILL_INTRO, TO_FILL_LINE, render_pull_body
 from bot.lists.document import insert_entries, parse_list
+from bot.lists.entries.cells import column_field
 from bot.lists.entries.dates import find_dates, format_date, settle_widths, short_date
-from bot.lists.entries.template import column_field
 from bot.lists.render import PLACEHOLDER
 from bot.lists.scan import split_cells
 from bot.lists.to_fill import fields_to_fill

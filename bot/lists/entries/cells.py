@@ -1,12 +1,43 @@
-"""Table cells the bot fills itself (a name) or leaves to the maintainer, written in the emphasis
-their column's rows use (`| **AS-1B** | ...`), learned from the section's rows."""
+"""Table cells: what each column holds (by its header), the cells the bot fills itself (a name) or
+leaves to the maintainer, written in the emphasis their column's rows use (`| **AS-1B** | ...`), and
+each column's width, alignment and "none", learned from the section's rows."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
+from bot.lists.entries.pieces import GENERIC_LINK_TEXT
+from bot.lists.scan import split_cells
+
+if TYPE_CHECKING:
+    from bot.lists.model import Entry
+
+
+class InducedRow(Protocol):
+    """A row turned into a template (`bot.lists.entries.template.Induced`): each cell's template, raw
+    width and raw text."""
+
+    cells: list[tuple[str, int, str]]
+
+
+_COLUMN_ROLES = (
+    ("date", re.compile(r"date|time|year|month|published", re.IGNORECASE)),
+    ("authors", re.compile(r"author", re.IGNORECASE)),
+    ("venue", re.compile(r"venue|publication|conference|journal|\bpub\b", re.IGNORECASE)),
+    ("abstract", re.compile(r"abstract|summary|tl;?dr", re.IGNORECASE)),
+    ("title", re.compile(r"title|paper|name|article", re.IGNORECASE)),
+)
+# Columns a maintainer fills with a short phrase that metadata may give: the paper's own code, or its
+# short name (`**Name:** Title`). Read only where a cell names no paper field of its own.
+_CODE_COLUMN = re.compile(r"code|github|repo", re.IGNORECASE)
+_NAME_COLUMN = re.compile(r"\b(?:name|model|method|benchmark|dataset|framework|system)s?\b", re.IGNORECASE)
+# Cells that say "none" (no code, no demo): where a column's rows often write one, a field metadata
+# cannot fill is written so too, not as a placeholder.
+EMPTY_CELLS = ("-", "—", "–", "N/A", "n/a", "/", "")
 # A GitHub stars badge (`![Star](https://img.shields.io/github/stars/OWNER/REPO.svg?style=social)`):
 # group 1 is the repository, which the bot fills from the paper's code link.
 STARS_BADGE = re.compile(r"img\.shields\.io/github/stars/([\w.-]+/[\w-]+(?:\.(?!svg\b)[\w-]+)*)")
@@ -47,3 +78,65 @@ def without_stars_badge(template: str) -> str:
         return template
     dropped = _REPO_BADGE.sub("", template)
     return _TRAILING_BREAK.sub("", dropped) if dropped != template else dropped
+
+
+@dataclass(frozen=True)
+class CellFormat:
+    template: str  # one table cell, with slots
+    width: int  # width of the column in the separator row (0 when the table has none)
+    align: str  # "left" | "center" | "right"
+    padded: bool  # the section's rows pad this cell to the column width
+    empty: str = ""  # what the rows write in this column when they have nothing (`-`), if they do
+
+
+def column_role(name: str) -> str:
+    for role, pattern in _COLUMN_ROLES:
+        if pattern.search(name):
+            return role
+    return "other"
+
+
+def column_field(name: str) -> str:
+    """The slot a column whose cells the bot cannot copy is filled from: `code`, `name` or `unknown`."""
+    plain = re.sub(r"[*_`]", "", name)
+    return "code" if _CODE_COLUMN.search(plain) else "name" if _NAME_COLUMN.search(plain) else "unknown"
+
+
+def fillable_cell(cell: str, slot: str) -> str:
+    """A cell only the maintainer fills, as a slot: a code link keeps the label its siblings give it
+    (`[GitHub](...)`), with `⟦code:⟧` alone when they write the bare URL or something else."""
+    if slot != "code":
+        return f"⟦{slot}:cell⟧"
+    link = re.fullmatch(r"\[([^\[\]⟧]+)\]\([^)\s]+\)", cell)
+    return f"⟦code:{link[1]}⟧" if link and GENERIC_LINK_TEXT.match(link[1]) else "⟦code:⟧"
+
+
+def row_edges(row: str) -> tuple[bool, bool]:
+    """Whether a table row opens and closes with a pipe."""
+    stripped = row.strip()
+    return stripped.startswith("|"), stripped.endswith("|")
+
+
+def table_cells(best: InducedRow, window: Sequence[Entry], templates: Sequence[InducedRow]
+                ) -> tuple[CellFormat, ...]:
+    """Each column of the chosen row: its template, width and alignment, whether the rows pad it, and
+    what they write in it for "none"."""
+    separator = split_cells(window[0].separator) if window[0].separator else []
+    columns = len(best.cells)
+    rows = [t for t in templates if len(t.cells) == columns]
+    cells = []
+    for index, (template, _, _) in enumerate(best.cells):
+        sep = separator[index].strip() if index < len(separator) else ""
+        width = len(separator[index]) if index < len(separator) else 0
+        align = ("center" if sep.startswith(":") and sep.endswith(":") else
+                 "right" if sep.endswith(":") else "left")
+        padded_rows = sum(1 for t in rows if width and t.cells[index][1] == width and
+                          t.cells[index][2].strip() and t.cells[index][2] != f" {t.cells[index][2].strip()} ")
+        values = [t.cells[index][2].strip() for t in rows]
+        if template.startswith("⟦code:"):  # no code found: written like the rows that link none
+            values = [v for v in values if "](" not in v or v.endswith("]()")]
+        empty = Counter(v for v in values if v in EMPTY_CELLS).most_common(1)
+        template = emphasised_slot(template, [v for v in values if v not in EMPTY_CELLS])
+        cells.append(CellFormat(template, width, align, padded_rows * 5 >= len(rows) * 3 > 0,
+                                empty[0][0] if empty and empty[0][1] * 3 >= len(values) else ""))
+    return tuple(cells)

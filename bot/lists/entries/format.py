@@ -17,7 +17,7 @@ from itertools import pairwise
 from statistics import median
 from typing import TYPE_CHECKING
 
-from bot.lists.entries.cells import emphasised_slot
+from bot.lists.entries.cells import CellFormat, row_edges, table_cells
 from bot.lists.entries.choice import (
     indents_like,
     name_as_field,
@@ -31,7 +31,7 @@ from bot.lists.entries.order import ORDER_SAMPLE, entry_date_key
 from bot.lists.entries.pieces import PAPER_HOST, arxiv_ids_in, find_dates, split_authors, surname_first
 from bot.lists.entries.template import SLOT, Induced, induce
 from bot.lists.entries.title import entry_title
-from bot.lists.scan import is_paper_text, split_cells
+from bot.lists.scan import is_paper_text
 
 if TYPE_CHECKING:
     from bot.lists.model import Entry, Section
@@ -43,9 +43,6 @@ INDENT_SLOT = "⟦indent⟧"
 _NUMBER_MARKER = re.compile(r"^\s*\d{1,9}[.)][ \t]+(?=\S)")
 _MARKER_PREFIX = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 _PAPER_LINK_LINE = re.compile(r"^\s*\[[^\]]+\]\([^)\s]+\)")  # a line that opens with a link
-# Cells that say "none" (no code, no demo): where a column's rows often write one, a field metadata
-# cannot fill is written so too, not as a placeholder.
-EMPTY_CELLS = ("-", "—", "–", "N/A", "n/a", "/", "")
 _DATE_SLOT = re.compile(r"⟦date:([^⟧]+)⟧")
 _VENUE_THEN_DATE = re.compile(r"⟦venue:\w+⟧(?:,? |['’])⟦date:([^⟧]+)⟧")
 _ET_AL = re.compile(r",?\s*et\.?\s+al\b\.?")
@@ -60,15 +57,6 @@ class AuthorStyle:
     et_al: str = " et al."
     separator: str = ", "
     surname_first: bool = False  # `Bruna, Joan and LeCun, Yann`, as a bibliography writes names
-
-
-@dataclass(frozen=True)
-class CellFormat:
-    template: str  # one table cell, with slots
-    width: int  # width of the column in the separator row (0 when the table has none)
-    align: str  # "left" | "center" | "right"
-    padded: bool  # the section's rows pad this cell to the column width
-    empty: str = ""  # what the rows write in this column when they have nothing (`-`), if they do
 
 
 @dataclass(frozen=True)
@@ -167,8 +155,8 @@ def learn_format(section: Section) -> EntryFormat:
         newest_first=newest_first,
         numbering=numbering,
         gap=_gap(anchors),
-        cells=_cells(best, window, templates) if window[best_index].kind == "table_row" else (),
-        row_edges=_row_edges(window[best_index].text),
+        cells=table_cells(best, window, templates) if window[best_index].kind == "table_row" else (),
+        row_edges=row_edges(window[best_index].text),
         example=window[best_index].text,
         dates=tuple(samples),
     )
@@ -341,31 +329,3 @@ def _venue_year_form(values: Sequence[str], kind: str) -> dict[str, str | bool]:
 
     return {"year_form": _majority(forms, EntryFormat.year_form), "named_year": shown(False, True),
             "arxiv_year": shown(True, False)}
-
-
-def _row_edges(row: str) -> tuple[bool, bool]:
-    stripped = row.strip()
-    return stripped.startswith("|"), stripped.endswith("|")
-
-
-def _cells(best: Induced, window: Sequence[Entry], templates: Sequence[Induced]) -> tuple[CellFormat, ...]:
-    separator = split_cells(window[0].separator) if window[0].separator else []
-    columns = len(best.cells)
-    rows = [t for t in templates if len(t.cells) == columns]
-    cells = []
-    for index, (template, _, _) in enumerate(best.cells):
-        sep = separator[index].strip() if index < len(separator) else ""
-        width = len(separator[index]) if index < len(separator) else 0
-        align = ("center" if sep.startswith(":") and sep.endswith(":") else
-                 "right" if sep.endswith(":") else "left")
-        padded_rows = sum(1 for t in rows if width and t.cells[index][1] == width and
-                          t.cells[index][2].strip() and t.cells[index][2] != f" {t.cells[index][2].strip()} ")
-        values = [t.cells[index][2].strip() for t in rows]
-        if template.startswith("⟦code:"):  # no code found: written like the rows that link none
-            values = [v for v in values if "](" not in v or v.endswith("]()")]
-        empty = Counter(v for v in values if v in EMPTY_CELLS).most_common(1)
-        template = emphasised_slot(template, [v for v in values if v not in EMPTY_CELLS])
-        cells.append(CellFormat(template, width, align, padded_rows * 5 >= len(rows) * 3 > 0,
-                                empty[0][0] if empty and empty[0][1] * 3 >= len(values) else ""))
-    return tuple(cells)
-

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.lists.entries.cells import STARS_BADGE
+from bot.lists.entries.cells import STARS_BADGE, column_field, column_role, fillable_cell
 from bot.lists.entries.labels import code_value, split_label
 from bot.lists.entries.pieces import (
     GENERIC_LINK_TEXT,
@@ -53,20 +53,9 @@ CODE_LINK = re.compile(
 # A title written as its emphasised name and the rest (`***⟦head:text⟧:*** ⟦tail:text⟧`), as one title slot.
 HEAD_SLOTS = re.compile(
     r"(?P<em>\*{1,3}|_{1,3})⟦head:(?P<context>[\w-]+)⟧(?::(?P=em)|(?P=em):)[ \t]+⟦tail:[\w-]+⟧")
-_COLUMN_ROLES = (
-    ("date", re.compile(r"date|time|year|month|published", re.IGNORECASE)),
-    ("authors", re.compile(r"author", re.IGNORECASE)),
-    ("venue", re.compile(r"venue|publication|conference|journal|\bpub\b", re.IGNORECASE)),
-    ("abstract", re.compile(r"abstract|summary|tl;?dr", re.IGNORECASE)),
-    ("title", re.compile(r"title|paper|name|article", re.IGNORECASE)),
-)
-# Columns a maintainer fills with a short phrase that metadata may give: the paper's own code, or its
-# short name (`**Name:** Title`). Read only where a cell names no paper field of its own.
-_CODE_COLUMN = re.compile(r"code|github|repo", re.IGNORECASE)
 # Line breaks at a cell's edge once a badge is dropped (`![Star](...) <br> [Title](url) <br>`): they
 # separated the title from what the bot cannot write, and the rows without a badge show none.
 _CELL_EDGE_BREAKS = re.compile(r"^(?:\s*<br\s*/?>)+\s*|\s*(?:<br\s*/?>\s*)+$", re.IGNORECASE)
-_NAME_COLUMN = re.compile(r"\b(?:name|model|method|benchmark|dataset|framework|system)s?\b", re.IGNORECASE)
 
 
 @dataclass
@@ -92,13 +81,6 @@ class Induced:
     @property
     def has_title(self) -> bool:
         return "⟦title:" in self.signature or "⟦tail:" in self.signature
-
-
-def column_role(name: str) -> str:
-    for role, pattern in _COLUMN_ROLES:
-        if pattern.search(name):
-            return role
-    return "other"
 
 
 def induce(text: str, kind: str, title: str, columns: tuple[str, ...] = ()) -> Induced | None:
@@ -186,21 +168,6 @@ def _abstract_line(line: str) -> str:
     return f"{indent}{marker}⟦unknown⟧"
 
 
-def column_field(name: str) -> str:
-    """The slot a column whose cells the bot cannot copy is filled from: `code`, `name` or `unknown`."""
-    plain = re.sub(r"[*_`]", "", name)
-    return "code" if _CODE_COLUMN.search(plain) else "name" if _NAME_COLUMN.search(plain) else "unknown"
-
-
-def _fillable_cell(cell: str, slot: str) -> str:
-    """A cell only the maintainer fills, as a slot: a code link keeps the label its siblings give it
-    (`[GitHub](...)`), with `⟦code:⟧` alone when they write the bare URL or something else."""
-    if slot != "code":
-        return f"⟦{slot}:cell⟧"
-    link = re.fullmatch(r"\[([^\[\]⟧]+)\]\([^)\s]+\)", cell)
-    return f"⟦code:{link[1]}⟧" if link and GENERIC_LINK_TEXT.match(link[1]) else "⟦code:⟧"
-
-
 def _induce_row(row: str, title: str, columns: tuple[str, ...]) -> Induced:
     induced = Induced([], short=short_name(title))
     cells = split_cells(row)
@@ -212,7 +179,7 @@ def _induce_row(row: str, title: str, columns: tuple[str, ...]) -> Induced:
         template = _cell_template(raw.strip(), role, title if "⟦title:" not in induced.signature
                                   and "⟦title:" not in "".join(templates) else "", induced)
         if template == "⟦unknown⟧" and index < len(columns) and columns[index]:
-            template = _fillable_cell(raw.strip(), column_field(columns[index]))
+            template = fillable_cell(raw.strip(), column_field(columns[index]))
         template = template if "⟦repo⟧" in template else _CELL_EDGE_BREAKS.sub("", template)
         templates.append(template)
         induced.cells.append((template, len(raw), raw))
