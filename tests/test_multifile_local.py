@@ -12,7 +12,15 @@ import pytest
 
 from bot.config import Config
 from bot.lists.index import bump_counts, index_links, link_targets_written, resolve_target
-from bot.lists.layout import MAX_FILE_BYTES, NOTE_LOOP, TreeEntry, _may_be_list_file, discover, needs_tree
+from bot.lists.layout import (
+    MAX_FILE_BYTES,
+    NOTE_LOOP,
+    ListFile,
+    TreeEntry,
+    _may_be_list_file,
+    discover,
+    needs_tree,
+)
 from bot.lists.listset import assemble
 from tests.multifile_repo import JAILBREAK, SURVEY, UNLEARNING, repo_files
 from tests.test_local_mode import run_bot
@@ -125,7 +133,6 @@ def test_combined_document_paths_and_lines():
 
 def test_a_one_file_list_is_its_own_document():
     from bot.lists.document import parse_list
-    from bot.lists.layout import ListFile
 
     text = "# L\n\n## A\n\n- [x](https://arxiv.org/abs/2501.00001)\n"
     assert assemble([(ListFile("README.md", (), "index"), text)]).doc is parse_list(text)
@@ -173,3 +180,13 @@ def test_classify_reads_the_linked_files(checkout):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["path"] == ["Survey"]
     assert SURVEY and Config().follow_links
+
+
+def test_a_readme_without_any_heading_is_one_section_named_after_it():
+    readme = ("Papers.\n\n- [Paper One](https://arxiv.org/abs/2301.00001)\n"
+              "- [Paper Two](https://arxiv.org/abs/2301.00002)\n")
+    files = assemble([(ListFile("README.md", (), "index"), readme)])
+    assert [(s.path, len(s.entries)) for s in files.doc.paper_sections()] == [(("README.md",), 2)]
+    headed = readme.replace("Papers.\n", "# Papers\n")
+    assert [s.path for s in assemble([(ListFile("README.md", (), "index"), headed)]).doc.paper_sections()] == [
+        ("Papers",)]

@@ -38,11 +38,18 @@ async def add_to(bot, fake_github, fake_arxiv, readme: str) -> tuple[str, str | 
     return reply, fake_github.file(REPO, "README.md", ADDITIONS_BRANCH) if pulls else None
 
 
-async def test_a_list_without_any_heading_gets_a_message_saying_what_to_do(bot, fake_github, fake_arxiv):
+async def test_a_list_without_any_heading_takes_the_paper_in_its_list(bot, fake_github, fake_arxiv):
     readme = ("Papers on jailbreaks, by hand.\n\n"
               "- [Jailbroken: How Does LLM Safety Training Fail?](https://arxiv.org/abs/2307.02483) (2023)\n"
               "- [Universal and Transferable Adversarial Attacks](https://arxiv.org/abs/2307.15043) (2023)\n\n"
               "Contributions welcome.\n")
+    reply, after = await add_to(bot, fake_github, fake_arxiv, readme)
+    assert "added to «README.md»" in reply and after is not None
+    assert only_insertions(readme, after) == [f"- [{TITLE}](https://arxiv.org/abs/2502.05206) (2025)"]
+
+
+async def test_a_list_without_any_heading_or_paper_gets_a_message_saying_what_to_do(bot, fake_github, fake_arxiv):
+    readme = "Links I like.\n\n- [A blog](https://example.org/blog)\n- [Another](https://example.org/x)\n"
     reply, after = await add_to(bot, fake_github, fake_arxiv, readme)
     assert after is None and fake_github.file(REPO, "README.md") == readme
     assert "no section with paper entries" in reply and "add one above them and ask again" in reply

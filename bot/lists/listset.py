@@ -11,6 +11,7 @@ file's own document, exactly as before. Pure.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -96,14 +97,15 @@ def assemble(files: Sequence[tuple[ListFile, str]], *, notes: Iterable[str] = ()
     parts: list[Part] = []
     offset = 0
     for file, text in files:
-        headed = bool(file.place) and _entries_before_heading(text)
-        parsed = f"# {file.place[-1]}\n{text.removeprefix(chr(0xFEFF))}" if headed else text
+        headed = _needs_heading(file, text)
+        name = file.place[-1] if file.place else posixpath.basename(file.path)
+        parsed = f"# {name}\n{text.removeprefix(chr(0xFEFF))}" if headed else text
         doc = _parse(parsed)
         lines = len(doc.text.split("\n")) - (1 if doc.text.endswith("\n") else 0)
         parts.append(Part(file, text, doc, headed, offset, lines))
         offset += lines
-    if len(parts) == 1 and not parts[0].file.place and parts[0].file.role != "archive":
-        only = parts[0]
+    only = parts[0] if len(parts) == 1 else None
+    if only is not None and not only.file.place and not only.headed and only.file.role != "archive":
         return ListSet(tuple(parts), only.doc, {s.line: (0, s) for s in only.doc.sections}, tuple(notes),
                        dict(aliases or {}))
     sections: list[Section] = []
@@ -128,6 +130,15 @@ def _parse(text: str) -> ListDocument:
     if doc is None:
         doc = _parsed[text] = parse_list(text)
     return doc
+
+
+def _needs_heading(file: ListFile, text: str) -> bool:
+    """A topic file whose entries come before its first heading (it has no title), or a list with
+    no heading at all (a README that is one list of papers): a heading line naming the file is put
+    above, so its entries make a section (`A1. Jailbreak`, `README.md`) that papers can go to."""
+    if file.role == "archive" or not _entries_before_heading(text):
+        return False
+    return bool(file.place) or not _parse(text).sections
 
 
 def _entries_before_heading(text: str) -> bool:
