@@ -35,8 +35,8 @@ OUTCOME_TEXT = {
     "unknown_section": "no section matches «{section}»",
     "ambiguous_section": "«{section}» names several sections: {candidates}; write more of the path",
     "no_sections": ("the list has no section with paper entries to add it to: papers go under a heading "
-                    "(`## Papers`) or a label that lists some already (or in a list of papers with no heading "
-                    "at all); add one above them and ask again"),
+                    "(`## Papers`) or a label that lists some already (or in a list of papers with no "
+                    "heading at all); add one above them and ask again"),
     "pending_limit": "not added: the pull request is full",
     "not_understood": NOT_UNDERSTOOD,
 }
