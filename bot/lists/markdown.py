@@ -20,12 +20,12 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
-# An HTML heading on one line: `<h3 align="center">Jailbreak</h3>`, or closed the way maintainers
-# get wrong and browsers forgive (`<h3>Jailbreak<h3/>`, `</h2>` for `<h3>`, no closing at all).
 # markdown-it-py logs every block rule it tries at DEBUG: a million records for a 50,000-line list,
 # which would bury the bot's own debug log and cost more than the parse. Its warnings still show.
 logging.getLogger("markdown_it").setLevel(logging.INFO)
 
+# An HTML heading on one line: `<h3 align="center">Jailbreak</h3>`, or closed the way maintainers
+# get wrong and browsers forgive (`<h3>Jailbreak<h3/>`, `</h2>` for `<h3>`, no closing at all).
 HTML_HEADING = re.compile(
     r"^\s*<h([1-6])\b[^>]*>(.*?)(</h[1-6]\s*>|<h[1-6]\s*/?>)?\s*$", re.IGNORECASE)
 DETAILS_OPEN = re.compile(r"<details\b", re.IGNORECASE)

@@ -16,8 +16,10 @@ VENUE_NAMES = (
 )
 VENUE_WORD = re.compile(rf"(?<![\w-])(?P<venue>{VENUE_NAMES})(?P<rest>[\w()'&-]*)", re.IGNORECASE)
 _VENUE_NAME = re.compile(rf"(?<![\w-])(?:{VENUE_NAMES})(?![\w&-])", re.IGNORECASE)
+# The words with which a comment states an acceptance.
+_ACCEPTANCE = r"\b(?i:accepted|to appear|published|camera[- ]ready)\b"
 _ACCEPTED = re.compile(
-    r"\b(?:accepted|to appear|published|camera[- ]ready)\b[^.;]{0,40}?\b(?:at|in|to|by|for|as|of)\s+"
+    _ACCEPTANCE + r"[^.;]{0,40}?\b(?:at|in|to|by|for|as|of)\s+"
     rf"(?:the\s+)?(?P<venue>{VENUE_NAMES})(?![\w&-])",
     re.IGNORECASE,
 )
@@ -27,14 +29,13 @@ _ACCEPTED = re.compile(
 _NAME_WORDS = r"[A-Z][\w&/+.\-]*(?:\s+(?:[A-Z][\w&/+.\-]*|of|on|and|for|in|&)){0,6}"
 _ANY_YEAR = r"(?P<year>(?:19|20)\d{2}|['’]\d{2})(?![\w'’])"
 _ACCEPTED_ANY = re.compile(
-    r"\b(?i:accepted|to appear|published|camera[- ]ready)\b[^.;]{0,40}?\b(?:at|in|to|by|for|as|of)\s+"
+    _ACCEPTANCE + r"[^.;]{0,40}?\b(?:at|in|to|by|for|as|of)\s+"
     rf"(?:the\s+)?(?P<name>{_NAME_WORDS})[\s,]*{_ANY_YEAR}"
     # the venue's short name in parentheses, in the sentence that states the acceptance, not a
     # citation elsewhere in the comment ("... extends (Smith 2023)")
-    r"|\b(?i:accepted|to appear|published|camera[- ]ready)\b[^.;()]{0,120}"
+    rf"|{_ACCEPTANCE}[^.;()]{{0,120}}"
     rf"\((?P<short>[A-Z][\w&/+\-]*(?:\s[A-Z][\w&/+\-]*){{0,2}})\s*"
     rf"{_ANY_YEAR.replace('year', 'short_year')}\)")
-_ACCEPTANCE = re.compile(r"\b(?:accepted|to appear|published|camera[- ]ready)\b", re.IGNORECASE)
 _YEAR_TAIL = re.compile(r"(?:'?\d{2}|\d{4})?")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # "NeurIPS'23", "ICLR ’24": a venue's year as lists abbreviate it
@@ -64,8 +65,6 @@ def venue_named(journal_ref: str, comment: str, *, known: str = "", with_year: b
 def _other_venue(comment: str, *, with_year: bool) -> str:
     """A venue not among the known names, where the comment states its acceptance and names it with its
     year (`Accepted by ICSE 2024` -> "ICSE 2024"); "" otherwise."""
-    if not _ACCEPTANCE.search(comment):
-        return ""
     for match in _ACCEPTED_ANY.finditer(comment):
         name = (match["name"] or match["short"]).rstrip(" ,.")
         if name.lower().startswith("arxiv") or name.lower() in ("the", "and", "in"):

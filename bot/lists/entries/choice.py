@@ -118,13 +118,23 @@ def optional_venue(index: int, best: Induced, induced: list[tuple[int, Induced]]
     if not shown or any(v.lower() == "arxiv" for _, t in shown for v in t.venues):
         return index, best
     if not _VENUE_PIECE.search(best.signature):  # one that sets the name apart and links code as best does
-        index, best = next(((i, t) for i, t in shown if _names(t.signature) == _names(best.signature)
-                            and ("⟦codelink:" in t.signature) == ("⟦codelink:" in best.signature)),
+        index, best = next(((i, t) for i, t in shown if _set_apart_like(t, best)),
                            next(((i, t) for i, t in shown if _names(t.signature) == _names(best.signature)),
                                 shown[0]))
-    piece = f"[{OPTIONAL_VENUE} ⟦date:YYYY⟧]"
-    best.lines = [ln.replace("[⟦venue:text⟧ ⟦date:YYYY⟧]", piece) for ln in best.lines]
+    best.lines = _venue_optional(best.lines)
     return index, best
+
+
+def _set_apart_like(template: Induced, best: Induced) -> bool:
+    """Whether `template` sets the paper's name apart and links its code as `best` does."""
+    return (_names(template.signature) == _names(best.signature)
+            and ("⟦codelink:" in template.signature) == ("⟦codelink:" in best.signature))
+
+
+def _venue_optional(lines: Sequence[str]) -> list[str]:
+    """The lines with their `[Venue Year]` piece marked optional (left out for a paper without a venue)."""
+    piece = f"[{OPTIONAL_VENUE} ⟦date:YYYY⟧]"
+    return [ln.replace("[⟦venue:text⟧ ⟦date:YYYY⟧]", piece) for ln in lines]
 
 
 def _venue_from_further(best: Induced, same: str, further: Sequence[Induced]) -> Induced:
@@ -134,9 +144,7 @@ def _venue_from_further(best: Induced, same: str, further: Sequence[Induced]) ->
     shown = [t for t in alike if _VENUE_PIECE.search(t.signature)]
     if any(v.lower() == "arxiv" for t in shown for v in t.venues):
         return best
-    twin = next((t for t in shown if _names(t.signature) == _names(best.signature)
-                 and ("⟦codelink:" in t.signature) == ("⟦codelink:" in best.signature)), None)
+    twin = next((t for t in shown if _set_apart_like(t, best)), None)
     if twin is not None:
-        piece = f"[{OPTIONAL_VENUE} ⟦date:YYYY⟧]"
-        best.lines = [ln.replace("[⟦venue:text⟧ ⟦date:YYYY⟧]", piece) for ln in twin.lines]
+        best.lines = _venue_optional(twin.lines)
     return best

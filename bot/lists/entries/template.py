@@ -281,7 +281,7 @@ def _piece_tokens(match: re.Match[str], title: str, context: str, tokens: list[t
             tokens.append(("slot", whole.replace(stars[1], "⟦repo⟧")))
             return title
         badge = SHIELDS_BADGE.search(match["img_url"] or "")
-        if badge and (venue := venue_badge(match["img_url"] or "")):
+        if venue := venue_badge(match["img_url"] or ""):
             induced.venues.append(venue)
             tokens.append(("slot", whole.replace(f"/badge/{venue}-", "/badge/⟦venue:badge⟧-", 1)))
         elif badge and induced.short and badge_label(badge[1]) == badge_label(induced.short):
