@@ -45,16 +45,18 @@ _MARKER = re.compile(r"^(?:[-*+]|\d{1,9}[.)])[ \t]+")
 
 def compare(original: str, written: str, title: str, *, code_known: bool = False) -> dict[str, bool]:
     """Whether each field of `written` matches `original`."""
-    written = written.replace(PLACEHOLDER, _PLACEHOLDER_WORDS)
+    a, b = fields_of(original, title, code_known=code_known), fields_of(written, title, code_known=code_known)
+    return {field: a[field] == b[field] for field in FIELDS}
+
+
+def fields_of(text: str, title: str, *, code_known: bool = False) -> dict[str, object]:
+    """What each field compares of an entry: two entries match in a field when these are equal."""
+    text = text.replace(PLACEHOLDER, _PLACEHOLDER_WORDS)
     if not code_known:
-        original, written = _without_code_lines(original), _without_code_lines(written)
-    a, b = _without(original), _without(written)
-    return {
-        "columns": _columns(a) == _columns(b),
-        "digits": _digits(a) == _digits(b),
-        "links": _links(original, title) == _links(written, title),
-        "markup": core_shape(original) == core_shape(written),
-    }
+        text = _without_code_lines(text)
+    bare = _without(text)
+    return {"columns": _columns(bare), "digits": _digits(bare), "links": _links(text, title),
+            "markup": core_shape(text)}
 
 
 def _without_code_lines(text: str) -> str:

@@ -206,9 +206,8 @@ Result = tuple[bool, bool, bool, dict[str, bool], int, dict[str, bool], dict[str
                dict[str, bool] | None]
 
 
-def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] | None = None,
-                 *, with_venue_errors: bool = False, with_then: bool = False) -> list[Result]:
-    doc = parse_list(text)
+def recorded_entries(doc: ListDocument, records: list[dict]) -> list[tuple[dict, Section, Entry]]:
+    """Each record with the section and entry of `doc` it was taken from (entries the reader finds)."""
     by_line = {e.first_line: (s, e) for s in doc.sections for e in s.entries}
     targets = []
     seen = set()
@@ -217,6 +216,13 @@ def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] |
         if hit and record["arxiv_id"] in hit[1].arxiv_ids and hit[1].first_line not in seen:
             seen.add(hit[1].first_line)
             targets.append((record, hit[0], hit[1]))
+    return targets
+
+
+def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] | None = None,
+                 *, with_venue_errors: bool = False, with_then: bool = False) -> list[Result]:
+    doc = parse_list(text)
+    targets = recorded_entries(doc, records)
     results: list[Result] = []
     for fold in range(FOLDS):
         hidden = [t for i, t in enumerate(targets) if i % FOLDS == fold]

@@ -33,3 +33,18 @@ def test_a_dash_cell_has_no_digit_skeleton() -> None:
     from benchmarks.format_fields import compare
     assert compare("| [T](u) | - |", "| [T](u) | *(to fill in)* |", "T")["digits"]
     assert not compare("| [T](u) | 2024-01 |", "| [T](u) | *(to fill in)* |", "T")["digits"]
+
+
+def test_the_ceiling_compares_entries_as_the_writer_is_given_them() -> None:
+    """Title, arXiv id and number are the writer's given; the link form and the lines are the maintainer's."""
+    from benchmarks.format_ceiling import shape_key
+    from bot.lists.document import parse_list
+
+    doc = parse_list("# L\n\n## A\n\n"
+                     "1. **A Study of Things 2.** arXiv 2024. [paper](https://arxiv.org/abs/2401.01234)\n"
+                     "12. **Graphs.** arXiv 2023. [paper](https://arxiv.org/abs/2312.12345)\n"
+                     "13. **Trees.** arXiv 2023. [paper](https://arxiv.org/pdf/2312.12346.pdf)\n"
+                     "14. **Bushes.** ICML 2023. [paper](https://arxiv.org/abs/2312.12347)\n")
+    first, second, pdf, venue = (shape_key(e) for e in doc.sections[-1].entries)
+    assert first == second == venue  # a venue in place of "arXiv" has the same digits
+    assert pdf != first
