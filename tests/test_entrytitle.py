@@ -112,3 +112,11 @@ def test_any_name_in_the_bracket_of_a_date_is_its_venue(line: str, venue: str, t
     induced = induce(line, "list_item", entry_title(line, "list_item"))
     assert induced is not None
     assert (induced.venues, induced.lines) == ([venue], [template])
+
+
+def test_a_survey_title_opens_with_its_topic_not_a_name() -> None:
+    from bot.lists.entries.title import name_and_rest, short_name
+    assert short_name("Augmented Language Models: a Survey") == ""
+    assert name_and_rest("Hallucination in LLMs: A Comprehensive Review") == ("", "")
+    assert short_name("MM-LLMs: A Survey of Recent Advances") == "MM-LLMs"  # a name, whatever follows
+    assert short_name("Code as Policies: Language Model Programs for Embodied Control") == "Code as Policies"

@@ -75,7 +75,8 @@ def test_escape_html_keeps_apostrophes_as_lists_write_them() -> None:
      "* [2025.02.07] https://arxiv.org/abs/2502.05206\n  * *(to fill in)*"),
     (("- **⟦title:text⟧**", "  - ⟦unknown⟧", "  - ⟦authors:text⟧"),
      "- **Safety at Scale: A Survey**\n  - *(to fill in)*\n  - Xingjun Ma, Yifeng Gao, Yixu Wang"),
-    (("⟦number⟧. ⟦short:text⟧: **\"⟦title:text⟧\"**.",), "1. Safety at Scale: **\"Safety at Scale: A Survey\"**."),
+    # A survey's head is its topic, not a name: no `NAME: ` prefix (`LIMO: ...` below has one).
+    (("⟦number⟧. ⟦short:text⟧: **\"⟦title:text⟧\"**.",), "1. **\"Safety at Scale: A Survey\"**."),
     (("<details><summary>⟦title:html⟧ (⟦date:YYYY⟧)</summary>", "", "“⟦abstract:text⟧”", "</details>"),
      "<details><summary>Safety at Scale: A Survey (2025)</summary>\n\n“We survey. It matters.”\n</details>"),
     (("- ⟦date:YY.MM⟧ / ⟦date:YYYY/M/D⟧ ⟦venue:text⟧",), "- 25.02 / 2025/2/7 arXiv"),

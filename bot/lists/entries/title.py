@@ -57,6 +57,12 @@ _NAME_IN_ABSTRACT = re.compile(
 # lists use for the whole title).
 _NAME_THEN_TITLE = re.compile(
     r"^(?P<em>\*{1,3}|_{1,3})(?P<name>[^*_\s][^*_]{0,40}?)(?::(?P=em)|(?P=em):)\s+(?P<rest>[^\s\[*\"“<].*)")
+# A title whose part after the colon only says what kind of paper it is (`Augmented Language Models: A
+# Survey`, `Hallucination: A Comprehensive Review of ...`) opens with its topic, not a name: no list of the
+# nineteen writes such a head as the paper's name (0 of 42 titles).
+_GENRE_TAIL = re.compile(r"^(?:an?\s+)?(?:(?:comprehensive|systematic|brief|short|critical|unified|holistic|"
+                         r"empirical|structured)\s+)?(?:survey|review|overview|tutorial|primer|position paper"
+                         r"|taxonomy)\b", re.IGNORECASE)
 _SMALL_WORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "via", "with"})
 
 
@@ -186,17 +192,22 @@ def name_and_rest(title: str) -> tuple[str, str]:
     "Animating...")); ("", "") when it opens with none (no colon, more than three words before it,
     or nothing after it)."""
     head, colon, tail = title.partition(":")
-    if colon and tail.strip() and 0 < len(head.split()) <= 3:
+    if colon and tail.strip() and 0 < len(head.split()) <= 3 and not _topic_head(head, tail):
         return head.strip(), tail.strip()
     return "", ""
+
+
+def _topic_head(head: str, tail: str) -> bool:
+    """Whether the head before a title's colon is its topic (`Augmented Language Models: A Survey`)."""
+    return bool(_GENRE_TAIL.match(tail.strip())) and not any(_name_like(word) for word in head.split())
 
 
 def short_name(title: str) -> str:
     """The name of a paper's dataset or method as its title gives it ("" when it gives none): the head of
     `PIQA: Reasoning about...`, or a name the title introduces as such (`... with the MATH Dataset`,
     `... evaluation (CLUE)`, `... with FRANK: A Benchmark`). Never guessed from ordinary words."""
-    head, colon, _ = title.partition(":")
-    if colon and 0 < len(head.split()) <= 3:
+    head, colon, tail = title.partition(":")
+    if colon and 0 < len(head.split()) <= 3 and not _topic_head(head, tail):
         return head.strip()
     name = _name_the_title_introduces(title)
     if name and sum(map(str.isupper, title)) * 2 > sum(map(str.isalpha, title)):
