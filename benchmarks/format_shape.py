@@ -18,7 +18,8 @@ rendered as for `shape`; the first figure keeps its meaning (title, authors, dat
 the `digits` field alone in that rendering (`digits` itself is measured without the venue).
 Two more, each adding to the one before and clearly not `shape`: `+code` renders again from
 metadata that also carries, as an arXiv comment would (`Code: https://github.com/...`), the
-GitHub/GitLab link the entry shows (a stars badge and a code cell need it); `+body` compares those
+GitHub/GitLab link the entry shows (a stars badge and a code cell need it) and, since 2026-12-06,
+the project page or demo it links (`Project page: https://...`, for a Demo or Website cell); `+body` compares those
 entries with the body of a `<details>` block reduced to its lines' markers and quotes (`- “t”`),
 since its words, digits and emphasis are the abstract's or the maintainer's own notes, which the
 benchmark's metadata lacks.
@@ -180,10 +181,18 @@ _CODE_IN_ENTRY = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[\w
 _BODY_LINE = re.compile(r"^(\s*(?:[-*+>]\s+)*)([\"“”]?).*?([\"“”]?)\s*$")
 
 
+_PAGE_IN_ENTRY = re.compile(r"\[\s*(?:demo|project(?: page)?|page|website|home ?page)\s*\]\((https?://[^)\s]+)\)"
+                            r"|\((https?://[\w-]+\.github\.io\b[^)\s]*)\)", re.IGNORECASE)
+
+
 def code_comment(entry: Entry) -> str:
-    """What an arXiv comment would say of the code link the entry shows ("" when it shows none)."""
+    """What an arXiv comment would say of the code link and the project page the entry shows ("" when
+    it shows neither)."""
     code = _CODE_IN_ENTRY.search(entry.text)
-    return f"Code: {code[0].rstrip('.')}" if code else ""
+    page = next((url for m in _PAGE_IN_ENTRY.finditer(entry.text) if not _CODE_IN_ENTRY.match(url := m[1] or m[2])),
+                "")
+    said = ([f"Code: {code[0].rstrip('.')}"] if code else []) + ([f"Project page: {page}"] if page else [])
+    return "; ".join(said)
 
 
 def body_form(text: str) -> str:
@@ -249,7 +258,7 @@ def measure_file(text: str, records: list[dict], errors: list[tuple[str, str]] |
                 if comment else fields
             meta = "; ".join(c for c in (comment, code_comment(entry)) if c)
             with_meta = render_entry(fmt, replace(paper, comment=meta), number=number) if meta else rendered
-            known = bool(code_comment(entry))  # the metadata carries the code link the entry shows
+            known = bool(_CODE_IN_ENTRY.search(entry.text))  # the metadata carries the code link the entry shows
             with_code = compare(entry.text, with_meta, paper.title, code_known=known) if meta else with_venue
             with_body = compare(body_form(entry.text), body_form(with_meta), paper.title, code_known=known)
             then = written_then(doc, section, entry, paper, number) if with_then else None

@@ -26,6 +26,11 @@ NEUTRAL_VALUE = "-"  # no author at all
 # rendered list, unlike any value a maintainer writes, and listed under "to fill in" in the pull request.
 PLACEHOLDER = "*(to fill in)*"
 _CODE_URL = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[\w.-]+/[\w.-]+", re.IGNORECASE)
+# The paper's own page: a URL its authors introduce as one ("Our project page is https://...", "Demo:
+# https://..."), or a GitHub Pages site, where projects keep theirs.
+_PAGE_URL = re.compile(r"\b(?:project|home|web)\s*(?:page|site)\b|\bwebsite\b|\bdemos?\b", re.IGNORECASE)
+_ANY_URL = re.compile(r"https?://[^\s<>()\[\],;\"']+", re.IGNORECASE)
+_GITHUB_PAGES = re.compile(r"^https?://[\w-]+\.github\.io\b", re.IGNORECASE)
 ABSTRACT_EXCERPT_CHARS = 280
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*\[\]~])")
@@ -169,9 +174,9 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
             return escape(short) if (short := paper_name(paper.title, paper.abstract)) else PLACEHOLDER
         if name == "repo":
             return github_repo(code_link(paper))
-        if name == "code":
-            url = code_link(paper)
-            return PLACEHOLDER if not url else f"[{arg}]({url})" if arg else url
+        if name in ("code", "page"):  # `⟦code:GitHub⟧` is a link labelled so, `⟦code:⟧` the bare URL
+            url = code_link(paper) if name == "code" else page_link(paper)
+            return PLACEHOLDER if not url else f"[{match[2]}]({url})" if match[2] else url
         return PLACEHOLDER
 
     if OPTIONAL_VENUE in template:  # `[ACL 2025]` only for a paper published somewhere
@@ -225,6 +230,21 @@ def code_link(paper: Paper) -> str:
     """The paper's own code repository, when its arXiv comment or abstract gives one."""
     match = _CODE_URL.search(f"{paper.comment} {paper.abstract}")
     return match[0].rstrip(".") if match else ""
+
+
+def page_link(paper: Paper) -> str:
+    """The paper's own page (a demo, a project site), when its arXiv comment or abstract gives one: a
+    URL the words just before it call the project page, website or demo, else a GitHub Pages site;
+    never its code repository."""
+    text = f"{paper.comment} {paper.abstract}"
+    for match in _ANY_URL.finditer(text):
+        url = match[0].rstrip(".:")
+        if _CODE_URL.match(url) or "arxiv.org" in url.lower():
+            continue
+        before = text[max(0, match.start() - 40): match.start()].rsplit(". ", 1)[-1]  # its own sentence
+        if _PAGE_URL.search(before) or _GITHUB_PAGES.match(url):
+            return url
+    return ""
 
 
 def format_authors(authors: tuple[str, ...], style: AuthorStyle) -> str:

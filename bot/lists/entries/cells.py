@@ -34,6 +34,12 @@ _COLUMN_ROLES = (
 # Columns a maintainer fills with a short phrase that metadata may give: the paper's own code, or its
 # short name (`**Name:** Title`). Read only where a cell names no paper field of its own.
 _CODE_COLUMN = re.compile(r"code|github|repo", re.IGNORECASE)
+# A column of the paper's own page (a demo, a project site): filled from a page arXiv's comment or
+# abstract names (`bot.lists.render.page_link`).
+_PAGE_COLUMN = re.compile(r"\b(?:demo|project|home\s*page|website|web\s*page|page|site)s?\b", re.IGNORECASE)
+# A cell linking a code host: a column whose rows mostly do holds the paper's code, whatever its header
+# says (`| Page |` above `[Github](https://github.com/...)` cells).
+CODE_HOST_LINK = re.compile(r"\]\(\s*https?://(?:www\.)?(?:github\.com|gitlab\.com)/", re.IGNORECASE)
 _NAME_COLUMN = re.compile(r"\b(?:name|model|method|benchmark|dataset|framework|system)s?\b", re.IGNORECASE)
 # Cells that say "none" (no code, no demo): where a column's rows often write one, a field metadata
 # cannot fill is written so too, not as a placeholder.
@@ -97,18 +103,23 @@ def column_role(name: str) -> str:
 
 
 def column_field(name: str) -> str:
-    """The slot a column whose cells the bot cannot copy is filled from: `code`, `name` or `unknown`."""
+    """The slot a column whose cells the bot cannot copy is filled from: `code`, `page`, `name` or
+    `unknown`."""
     plain = re.sub(r"[*_`]", "", name)
-    return "code" if _CODE_COLUMN.search(plain) else "name" if _NAME_COLUMN.search(plain) else "unknown"
+    for field, pattern in (("code", _CODE_COLUMN), ("page", _PAGE_COLUMN), ("name", _NAME_COLUMN)):
+        if pattern.search(plain):
+            return field
+    return "unknown"
 
 
 def fillable_cell(cell: str, slot: str) -> str:
-    """A cell only the maintainer fills, as a slot: a code link keeps the label its siblings give it
-    (`[GitHub](...)`), with `⟦code:⟧` alone when they write the bare URL or something else."""
-    if slot != "code":
+    """A cell only the maintainer fills, as a slot: a code or page link keeps the label its siblings give
+    it (`[GitHub](...)`, `[Demo](...)`), with `⟦code:⟧` alone when they write the bare URL or something
+    else."""
+    if slot not in ("code", "page"):
         return f"⟦{slot}:cell⟧"
     link = re.fullmatch(r"\[([^\[\]⟧]+)\]\([^)\s]+\)", cell)
-    return f"⟦code:{link[1]}⟧" if link and GENERIC_LINK_TEXT.match(link[1]) else "⟦code:⟧"
+    return f"⟦{slot}:{link[1]}⟧" if link and GENERIC_LINK_TEXT.match(link[1]) else f"⟦{slot}:⟧"
 
 
 def row_edges(row: str) -> tuple[bool, bool]:
@@ -133,6 +144,8 @@ def table_cells(best: InducedRow, window: Sequence[Entry], templates: Sequence[I
         padded_rows = sum(1 for t in rows if width and t.cells[index][1] == width and
                           t.cells[index][2].strip() and t.cells[index][2] != f" {t.cells[index][2].strip()} ")
         values = [t.cells[index][2].strip() for t in rows]
+        template = _code_if_rows_link_code(template, best.cells[index][2].strip(), values)
+        template = _label_of_rows(template, values)
         if template.startswith("⟦code:"):  # no code found: written like the rows that link none
             values = [v for v in values if "](" not in v or v.endswith("]()")]
         empty = Counter(v for v in values if v in EMPTY_CELLS).most_common(1)
@@ -140,3 +153,22 @@ def table_cells(best: InducedRow, window: Sequence[Entry], templates: Sequence[I
         cells.append(CellFormat(template, width, align, padded_rows * 5 >= len(rows) * 3 > 0,
                                 empty[0][0] if empty and empty[0][1] * 3 >= len(values) else ""))
     return tuple(cells)
+
+
+def _code_if_rows_link_code(template: str, cell: str, values: Sequence[str]) -> str:
+    """A maintainer's cell (`⟦unknown:cell⟧`, `⟦page:...⟧`) whose column's rows mostly link a code host:
+    the paper's code, labelled as the chosen row labels it."""
+    if template != "⟦unknown:cell⟧" and not template.startswith("⟦page:"):
+        return template
+    linked = [v for v in values if v not in EMPTY_CELLS]
+    code = sum(1 for v in linked if CODE_HOST_LINK.search(v))
+    return fillable_cell(cell, "code") if linked and code * 2 > len(linked) else template
+
+
+def _label_of_rows(template: str, values: Sequence[str]) -> str:
+    """A code or page slot without a label (the chosen row wrote `-` or `[Coming soon](...)`): the
+    generic label the column's rows give most (`[Demo](...)`, `[Link](...)`), if any gives one."""
+    slot = re.fullmatch(r"⟦(code|page):⟧", template)
+    labels = Counter(m[1] for v in values
+                     if (m := re.fullmatch(r"\[([^\[\]]+)\]\(\S*\)", v)) and GENERIC_LINK_TEXT.match(m[1]))
+    return f"⟦{slot[1]}:{labels.most_common(1)[0][0]}⟧" if slot and labels else template
