@@ -29,6 +29,7 @@ def paper(abstract: str = "We see.", comment: str = "") -> Paper:
     ("Data at https://zenodo.org/records/1.", "", ""),  # a link nobody calls the page
     ("See our website. Data: https://zenodo.org/records/1", "", ""),  # the cue is another sentence's
     ("Project page: https://x.org/p)](https://evil.example", "", "https://x.org/p"),  # no way out of the link
+    ("Project page: https://x.org/p|x|", "", "https://x.org/p"),  # nor out of a table cell
 ])
 def test_page_link_only_where_the_paper_names_its_page(abstract: str, comment: str, expected: str) -> None:
     assert page_link(paper(abstract, comment)) == expected

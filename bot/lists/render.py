@@ -27,9 +27,10 @@ NEUTRAL_VALUE = "-"  # no author at all
 PLACEHOLDER = "*(to fill in)*"
 _CODE_URL = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[\w.-]+/[\w.-]+", re.IGNORECASE)
 # The paper's own page: a URL its authors introduce as one ("Our project page is https://...", "Demo:
-# https://..."), or a GitHub Pages site, where projects keep theirs.
+# https://..."), or a GitHub Pages site, where projects keep theirs. A URL stops at what would end a
+# Markdown link or a table cell.
 _PAGE_URL = re.compile(r"\b(?:project|home|web)\s*(?:page|site)\b|\bwebsite\b|\bdemos?\b", re.IGNORECASE)
-_ANY_URL = re.compile(r"https?://[^\s<>()\[\],;\"']+", re.IGNORECASE)
+_ANY_URL = re.compile(r"https?://[^\s<>()\[\]{}|\\`,;\"']+", re.IGNORECASE)
 _GITHUB_PAGES = re.compile(r"^https?://[\w-]+\.github\.io\b", re.IGNORECASE)
 ABSTRACT_EXCERPT_CHARS = 280
 _ENTITY = re.compile(r"&(?=#?\w+;)")

@@ -39,7 +39,7 @@ _CODE_COLUMN = re.compile(r"code|github|repo", re.IGNORECASE)
 _PAGE_COLUMN = re.compile(r"\b(?:demo|project|home\s*page|website|web\s*page|page|site)s?\b", re.IGNORECASE)
 # A cell linking a code host: a column whose rows mostly do holds the paper's code, whatever its header
 # says (`| Page |` above `[Github](https://github.com/...)` cells).
-CODE_HOST_LINK = re.compile(r"\]\(\s*https?://(?:www\.)?(?:github\.com|gitlab\.com)/", re.IGNORECASE)
+_CODE_HOST_LINK = re.compile(r"\]\(\s*https?://(?:www\.)?(?:github\.com|gitlab\.com)/", re.IGNORECASE)
 _NAME_COLUMN = re.compile(r"\b(?:name|model|method|benchmark|dataset|framework|system)s?\b", re.IGNORECASE)
 # Cells that say "none" (no code, no demo): where a column's rows often write one, a field metadata
 # cannot fill is written so too, not as a placeholder.
@@ -161,7 +161,7 @@ def _code_if_rows_link_code(template: str, cell: str, values: Sequence[str]) -> 
     if template != "⟦unknown:cell⟧" and not template.startswith("⟦page:"):
         return template
     linked = [v for v in values if v not in EMPTY_CELLS]
-    code = sum(1 for v in linked if CODE_HOST_LINK.search(v))
+    code = sum(1 for v in linked if _CODE_HOST_LINK.search(v))
     return fillable_cell(cell, "code") if linked and code * 2 > len(linked) else template
 
 
