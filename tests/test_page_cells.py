@@ -8,12 +8,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
 
 from bot.lists.document import parse_list
 from bot.lists.entries.format import learn_format
 from bot.lists.render import PLACEHOLDER, page_link, render_entry
 from bot.lists.scan import split_cells
 from bot.papers.references import Paper
+from tests.test_hostile import hostile_text, table_widths
 
 
 def paper(abstract: str = "We see.", comment: str = "") -> Paper:
@@ -73,3 +75,15 @@ def test_a_column_whose_rows_link_code_holds_the_code_whatever_its_header() -> N
     with_code = render_entry(fmt, paper("Code: https://github.com/x/scale"))
     assert split_cells(with_code)[3].strip() == "[Github](https://github.com/x/scale)"
     assert split_cells(render_entry(fmt, paper()))[3].strip() == "-"  # as the rows without code write it
+
+
+@settings(max_examples=60, deadline=None)
+@given(tail=hostile_text)
+def test_a_hostile_page_never_breaks_the_row(tail: str) -> None:
+    """Whatever follows "Project page: https://" in an abstract, the row keeps its cells and the table its shape."""
+    from bot.lists.document import insert_entries
+
+    doc = parse_list(DEMO_TABLE)
+    after = insert_entries(doc, [(doc.sections[0], paper(f"Project page: https://s.github.io/{tail}"))])
+    assert table_widths(after) == table_widths(DEMO_TABLE)
+    assert parse_list(after).find_paper("2502.05206")
