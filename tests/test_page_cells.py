@@ -87,3 +87,26 @@ def test_a_hostile_page_never_breaks_the_row(tail: str) -> None:
     after = insert_entries(doc, [(doc.sections[0], paper(f"Project page: https://s.github.io/{tail}"))])
     assert table_widths(after) == table_widths(DEMO_TABLE)
     assert parse_list(after).find_paper("2502.05206")
+
+
+HARD_BREAK = "  "  # the two spaces that end hemingkx's title lines
+ITEMS = f"""## Efficient Training
+
+- **Model A**{HARD_BREAK}
+  *Ann Lee, Bo Chen*. [[pdf](https://arxiv.org/pdf/2501.00001)], [[code](https://github.com/a/a)], 2025.01.
+- **Model B**{HARD_BREAK}
+  *Ann Lee, Bo Chen*. [[pdf](https://arxiv.org/pdf/2501.00002)], [[code](https://github.com/a/b)], [[homepage](https://b.github.io/)], 2025.01.
+- **Model C**{HARD_BREAK}
+  *Ann Lee, Bo Chen*. [[pdf](https://arxiv.org/pdf/2501.00003)], 2025.01.
+"""
+
+
+@pytest.mark.parametrize(("abstract", "links"), [
+    ("Code: https://github.com/x/s. Project page: https://s.github.io/.",
+     "[[pdf](https://arxiv.org/pdf/2502.05206)], [[code](https://github.com/x/s)], [[homepage](https://s.github.io/)], 2025.02."),
+    ("Project page: https://s.github.io/.", "[[pdf](https://arxiv.org/pdf/2502.05206)], [[homepage](https://s.github.io/)], 2025.02."),
+    ("We see.", "[[pdf](https://arxiv.org/pdf/2502.05206)], 2025.02."),  # neither: both links and their commas go
+])
+def test_a_list_item_links_the_page_where_its_siblings_do(abstract: str, links: str) -> None:
+    written = render_entry(learn_format(parse_list(ITEMS).sections[0]), paper(abstract))
+    assert written.split("\n")[1] == f"  *Ann Lee*. {links}"

@@ -16,7 +16,7 @@ from bot.lists.entries.dates import format_date as write_date
 from bot.lists.entries.format import INDENT_SLOT, AuthorStyle, CellFormat, EntryFormat
 from bot.lists.entries.labels import CODE_LINE
 from bot.lists.entries.pieces import PAPER_HOST
-from bot.lists.entries.template import CODE_LINK, HEAD_SLOTS, SHORT_BADGE, SHORT_SLOT, SLOT
+from bot.lists.entries.template import HEAD_SLOTS, SHORT_BADGE, SHORT_SLOT, SIDE_LINK, SLOT
 from bot.lists.entries.title import name_and_rest, paper_name
 from bot.papers.references import Paper
 from bot.papers.venues import venue_of
@@ -187,10 +187,8 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
         template = without_stars_badge(template)
     if "⟦venue:" in template:
         template = _venue_and_year(template, venue_of(paper, with_year=True), fmt.named_venue_date)
-    if "⟦codelink:" in template:
-        url = code_link(paper)
-        template = CODE_LINK.sub(lambda m: "" if not url else m[0].replace(
-            f"⟦codelink:{m['wrapped'] or m['bare']}⟧", f"[{m['wrapped'] or m['bare']}]({url})"), template)
+    if "⟦codelink:" in template or "⟦pagelink:" in template:
+        template = SIDE_LINK.sub(lambda m: _side_link(m, paper), template)
     if "⟦head:" in template and not name_and_rest(paper.title)[0]:
         template = HEAD_SLOTS.sub(r"⟦title:\g<context>⟧", template)  # no name to set apart: the whole title
     if "⟦short:" in template:
@@ -231,6 +229,14 @@ def code_link(paper: Paper) -> str:
     """The paper's own code repository, when its arXiv comment or abstract gives one."""
     match = _CODE_URL.search(f"{paper.comment} {paper.abstract}")
     return match[0].rstrip(".") if match else ""
+
+
+def _side_link(slot: re.Match[str], paper: Paper) -> str:
+    """A code or page link slot (`, [⟦codelink:code⟧]`) filled, or "" with its separator when the paper
+    names no such link."""
+    url = code_link(paper) if slot["kind"] == "code" else page_link(paper)
+    name = f"⟦{slot['kind']}link:{slot['label']}⟧"
+    return slot[0].replace(name, f"[{slot['label']}]({url})") if url else ""
 
 
 def page_link(paper: Paper) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.lists.entries.labels import CODE_LINE
-from bot.lists.entries.template import CODE_LINK, HEAD_SLOTS, SHORT_SLOT, Induced
+from bot.lists.entries.template import HEAD_SLOTS, SHORT_SLOT, SIDE_LINK, Induced
 from bot.lists.entries.title import short_name
 
 if TYPE_CHECKING:
@@ -26,10 +26,10 @@ OPTIONAL_VENUE_PIECE = re.compile(r"[ \t]*\[⟦venue:optional⟧ ⟦date:YYYY⟧
 
 
 def without_short(signature: str) -> str:
-    """Signatures compared as if the short-name prefix and the code link (or the line that only links
-    code) were absent: titles without a name cannot show one, papers without code have no code link."""
-    if "⟦codelink:" in signature:
-        signature = CODE_LINK.sub("", CODE_LINE.sub("", signature))
+    """Signatures compared as if the short-name prefix and the code or page link (or the line that only
+    links code) were absent: titles without a name cannot show one, papers without code have no code link."""
+    if "⟦codelink:" in signature or "⟦pagelink:" in signature:
+        signature = SIDE_LINK.sub("", CODE_LINE.sub("", signature))
     if "[⟦venue:text⟧ ⟦date:YYYY⟧]" in signature:
         signature = _VENUE_PIECE.sub("", signature)
     if OPTIONAL_VENUE in signature:  # the piece `optional_venue` marked
@@ -56,15 +56,16 @@ def indents_like(lines: list[str], window: Sequence[Entry]) -> list[str]:
     return out
 
 
-def prefer_code_link(index: int, best: Induced, induced: list[tuple[int, Induced]]) -> tuple[int, Induced]:
-    """An entry shaped like the best one that also links its code, so that a paper with code shows it
-    where its siblings do (a paper without code drops the link)."""
-    if "⟦codelink:" in best.signature:
-        return index, best
+def prefer_side_links(index: int, best: Induced, induced: list[tuple[int, Induced]]) -> tuple[int, Induced]:
+    """An entry shaped like the best one that also links its code (and its own page, where entries do),
+    so that a paper with code or a page shows them where its siblings do (a paper without drops them)."""
+    def links(template: Induced) -> tuple[bool, bool]:
+        return "⟦codelink:" in template.signature, "⟦pagelink:" in template.signature
+
     same = without_short(best.signature)
-    return next(((i, t) for i, t in induced if "⟦codelink:" in t.signature
-                 and without_short(t.signature) == same and _names(t.signature) == _names(best.signature)),
-                (index, best))
+    alike = [(i, t) for i, t in induced
+             if without_short(t.signature) == same and _names(t.signature) == _names(best.signature)]
+    return max([(index, best), *alike], key=lambda it: links(it[1]))  # the first of the most linked
 
 
 def prefer_short_name(index: int, best: Induced, induced: list[tuple[int, Induced]],

@@ -22,8 +22,8 @@ from bot.lists.entries.choice import (
     indents_like,
     name_as_field,
     optional_venue,
-    prefer_code_link,
     prefer_short_name,
+    prefer_side_links,
     without_short,
 )
 from bot.lists.entries.dates import DateSpan, settle_widths
@@ -136,7 +136,7 @@ def learn_format(section: Section) -> EntryFormat:
     best_index, best = max(induced, key=lambda it: (it[1].has_url, counts[without_short(it[1].signature)],
                                                     -it[0]))
     best_index, best = prefer_short_name(best_index, best, induced, window)
-    best_index, best = prefer_code_link(best_index, best, induced)
+    best_index, best = prefer_side_links(best_index, best, induced)
     best_index, best = optional_venue(best_index, best, induced, _further(anchors, newest_first, induced))
     best = name_as_field(best, induced, window)  # last: the choices above may pick another entry
     templates = [t for _, t in induced]

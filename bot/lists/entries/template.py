@@ -46,10 +46,12 @@ _CODE_HOST = re.compile(r"^https?://(?:www\.)?(?:github\.com|gitlab\.com)/[^/\s]
                         re.IGNORECASE)
 _CODE_LABEL = re.compile(
     r"^\W*(?:official\s+)?(?:source\s+)?(?:code|github|repo|repository|github repo)\d?\W*$", re.IGNORECASE)
-# A link to the paper's code (`⟦codelink:[code]⟧`, its label kept), with the brackets around it and the
-# separator before it: written only when the paper names its code.
-CODE_LINK = re.compile(
-    r"[ \t]*[,;|]?[ \t]*(?:\[⟦codelink:(?P<wrapped>[^⟧]*)⟧\]|⟦codelink:(?P<bare>[^⟧]*)⟧)")
+# A link to the paper's code or its own page (`[⟦codelink:[code]⟧]`, `⟦pagelink:[homepage]⟧`, the label
+# kept), with the brackets around it and the separator before it: written only when the paper names it.
+SIDE_LINK = re.compile(
+    r"[ \t]*[,;|]?[ \t]*(?P<open>\[)?⟦(?P<kind>code|page)link:(?P<label>[^⟧]*)⟧(?(open)\])")
+_PAGE_LABEL = re.compile(r"^\W*(?:project(?:\s+page)?|home\s*page|website|web\s*page|demo|page)\W*$",
+                         re.IGNORECASE)
 # A title written as its emphasised name and the rest (`***⟦head:text⟧:*** ⟦tail:text⟧`), as one title slot.
 HEAD_SLOTS = re.compile(
     r"(?P<em>\*{1,3}|_{1,3})⟦head:(?P<context>[\w-]+)⟧(?::(?P=em)|(?P=em):)[ \t]+⟦tail:[\w-]+⟧")
@@ -260,6 +262,10 @@ def _piece_tokens(match: re.Match[str], title: str, context: str, tokens: list[t
         elif context != "cell" and _CODE_HOST.search(url) and _CODE_LABEL.match(plain_text(label) or label) \
                 and "⟧" not in label:  # `[code](github...)`: the paper's own code, when it has one
             tokens.append(("slot", f"⟦codelink:{label}⟧"))  # (a table's code column has its own rule)
+            return title
+        elif context != "cell" and url and not PAPER_HOST.search(url) and not _CODE_HOST.search(url) \
+                and _PAGE_LABEL.match(plain_text(label) or label) and "⟧" not in label:
+            tokens.append(("slot", f"⟦pagelink:{label}⟧"))  # `[homepage](...)`: the paper's own page
             return title
         else:
             # Text that is not generic names this paper or another one (a neighbour's title under
