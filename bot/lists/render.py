@@ -176,7 +176,7 @@ def _fill(template: str, fmt: EntryFormat, paper: Paper, number: int | None) -> 
         if name == "repo":
             return github_repo(code_link(paper))
         if name in ("code", "page"):  # `⟦code:GitHub⟧` is a link labelled so, `⟦code:⟧` the bare URL
-            url = code_link(paper) if name == "code" else page_link(paper)
+            url = _own_link(name, paper)
             return PLACEHOLDER if not url else f"[{match[2]}]({url})" if match[2] else url
         return PLACEHOLDER
 
@@ -234,9 +234,14 @@ def code_link(paper: Paper) -> str:
 def _side_link(slot: re.Match[str], paper: Paper) -> str:
     """A code or page link slot (`, [⟦codelink:code⟧]`) filled, or "" with its separator when the paper
     names no such link."""
-    url = code_link(paper) if slot["kind"] == "code" else page_link(paper)
+    url = _own_link(slot["kind"], paper)
     name = f"⟦{slot['kind']}link:{slot['label']}⟧"
     return slot[0].replace(name, f"[{slot['label']}]({url})") if url else ""
+
+
+def _own_link(kind: str, paper: Paper) -> str:
+    """The paper's code (`code`) or its own page (`page`), "" when arXiv's metadata names none."""
+    return code_link(paper) if kind == "code" else page_link(paper)
 
 
 def page_link(paper: Paper) -> str:

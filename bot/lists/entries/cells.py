@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from bot.lists.entries.pieces import GENERIC_LINK_TEXT
+from bot.lists.entries.pieces import GENERIC_LINK_TEXT, PAGE_WORDS
 from bot.lists.scan import split_cells
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ _COLUMN_ROLES = (
 _CODE_COLUMN = re.compile(r"code|github|repo", re.IGNORECASE)
 # A column of the paper's own page (a demo, a project site): filled from a page arXiv's comment or
 # abstract names (`bot.lists.render.page_link`).
-_PAGE_COLUMN = re.compile(r"\b(?:demo|project|home\s*page|website|web\s*page|page|site)s?\b", re.IGNORECASE)
+_PAGE_COLUMN = re.compile(rf"\b{PAGE_WORDS}\b", re.IGNORECASE)
 # A cell linking a code host: a column whose rows mostly do holds the paper's code, whatever its header
 # says (`| Page |` above `[Github](https://github.com/...)` cells).
 _CODE_HOST_LINK = re.compile(r"\]\(\s*https?://(?:www\.)?(?:github\.com|gitlab\.com)/", re.IGNORECASE)

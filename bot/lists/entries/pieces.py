@@ -46,6 +46,9 @@ PAPER_HOST = re.compile(
     r"\.pdf(?:$|[?#])",
     re.IGNORECASE,
 )
+# What a link to the paper's own page is called: a project page, homepage, website or demo (a table's
+# column header, a list item's `[[homepage](...)]`).
+PAGE_WORDS = r"(?:project(?:\s*(?:page|site))?|home\s*page|web\s*(?:page|site)|website|demo|page|site)s?"
 GENERIC_LINK_TEXT = re.compile(
     r"^\W*(?:pdf|paper|arxiv|link|(?:official )?code|github|project(?: page)?|page|website|blog|slides?|"
     r"video|dataset|data|demo|homepage|source|abs|abstract|html|url|here|(?:github )?repo(?:sitory)?|model|"

@@ -15,6 +15,7 @@ from bot.lists.entries.cells import STARS_BADGE, column_field, column_role, fill
 from bot.lists.entries.labels import code_value, split_label
 from bot.lists.entries.pieces import (
     GENERIC_LINK_TEXT,
+    PAGE_WORDS,
     PAPER_HOST,
     PIECE_PATTERN,
     SHIELDS_BADGE,
@@ -50,8 +51,7 @@ _CODE_LABEL = re.compile(
 # kept), with the brackets around it and the separator before it: written only when the paper names it.
 SIDE_LINK = re.compile(
     r"[ \t]*[,;|]?[ \t]*(?P<open>\[)?⟦(?P<kind>code|page)link:(?P<label>[^⟧]*)⟧(?(open)\])")
-_PAGE_LABEL = re.compile(r"^\W*(?:project(?:\s+page)?|home\s*page|website|web\s*page|demo|page)\W*$",
-                         re.IGNORECASE)
+_PAGE_LABEL = re.compile(rf"^\W*{PAGE_WORDS}\W*$", re.IGNORECASE)
 # A title written as its emphasised name and the rest (`***⟦head:text⟧:*** ⟦tail:text⟧`), as one title slot.
 HEAD_SLOTS = re.compile(
     r"(?P<em>\*{1,3}|_{1,3})⟦head:(?P<context>[\w-]+)⟧(?::(?P=em)|(?P=em):)[ \t]+⟦tail:[\w-]+⟧")
