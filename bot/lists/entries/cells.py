@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from bot.lists.entries.pieces import GENERIC_LINK_TEXT, PAGE_WORDS
+from bot.lists.entries.pieces import CODE_HOST, GENERIC_LINK_TEXT, PAGE_WORDS
 from bot.lists.scan import split_cells
 
 if TYPE_CHECKING:
@@ -37,9 +37,8 @@ _CODE_COLUMN = re.compile(r"code|github|repo", re.IGNORECASE)
 # A column of the paper's own page (a demo, a project site): filled from a page arXiv's comment or
 # abstract names (`bot.lists.render.page_link`).
 _PAGE_COLUMN = re.compile(rf"\b{PAGE_WORDS}\b", re.IGNORECASE)
-# A cell linking a code host: a column whose rows mostly do holds the paper's code, whatever its header
-# says (`| Page |` above `[Github](https://github.com/...)` cells).
-_CODE_HOST_LINK = re.compile(r"\]\(\s*https?://(?:www\.)?(?:github\.com|gitlab\.com)/", re.IGNORECASE)
+# A link in a cell (`[GitHub](https://...)`, `[Coming soon]()`): its label and its target.
+_CELL_LINK = re.compile(r"\[([^\[\]⟧]+)\]\(([^)\s]*)\)")
 _NAME_COLUMN = re.compile(r"\b(?:name|model|method|benchmark|dataset|framework|system)s?\b", re.IGNORECASE)
 # Cells that say "none" (no code, no demo): where a column's rows often write one, a field metadata
 # cannot fill is written so too, not as a placeholder.
@@ -118,8 +117,8 @@ def fillable_cell(cell: str, slot: str) -> str:
     else."""
     if slot not in ("code", "page"):
         return f"⟦{slot}:cell⟧"
-    link = re.fullmatch(r"\[([^\[\]⟧]+)\]\([^)\s]+\)", cell)
-    return f"⟦{slot}:{link[1]}⟧" if link and GENERIC_LINK_TEXT.match(link[1]) else f"⟦{slot}:⟧"
+    link = _CELL_LINK.fullmatch(cell)
+    return f"⟦{slot}:{link[1]}⟧" if link and link[2] and GENERIC_LINK_TEXT.match(link[1]) else f"⟦{slot}:⟧"
 
 
 def row_edges(row: str) -> tuple[bool, bool]:
@@ -161,7 +160,7 @@ def _code_if_rows_link_code(template: str, cell: str, values: Sequence[str]) -> 
     if template != "⟦unknown:cell⟧" and not template.startswith("⟦page:"):
         return template
     linked = [v for v in values if v not in EMPTY_CELLS]
-    code = sum(1 for v in linked if _CODE_HOST_LINK.search(v))
+    code = sum(1 for v in linked if any(CODE_HOST.match(target) for _, target in _CELL_LINK.findall(v)))
     return fillable_cell(cell, "code") if linked and code * 2 > len(linked) else template
 
 
@@ -169,6 +168,5 @@ def _label_of_rows(template: str, values: Sequence[str]) -> str:
     """A code or page slot without a label (the chosen row wrote `-` or `[Coming soon](...)`): the
     generic label the column's rows give most (`[Demo](...)`, `[Link](...)`), if any gives one."""
     slot = re.fullmatch(r"⟦(code|page):⟧", template)
-    labels = Counter(m[1] for v in values
-                     if (m := re.fullmatch(r"\[([^\[\]]+)\]\(\S*\)", v)) and GENERIC_LINK_TEXT.match(m[1]))
+    labels = Counter(m[1] for v in values if (m := _CELL_LINK.fullmatch(v)) and GENERIC_LINK_TEXT.match(m[1]))
     return f"⟦{slot[1]}:{labels.most_common(1)[0][0]}⟧" if slot and labels else template

@@ -46,6 +46,8 @@ PAPER_HOST = re.compile(
     r"\.pdf(?:$|[?#])",
     re.IGNORECASE,
 )
+# A link to a code repository (`https://github.com/OWNER/REPO`), the paper's code where it is its own.
+CODE_HOST = re.compile(r"^https?://(?:www\.)?(?:github\.com|gitlab\.com)/[^/\s]+/[^/\s]+", re.IGNORECASE)
 # What a link to the paper's own page is called: a project page, homepage, website or demo (a table's
 # column header, a list item's `[[homepage](...)]`).
 PAGE_WORDS = r"(?:project(?:\s*(?:page|site))?|home\s*page|web\s*(?:page|site)|website|demo|page|site)s?"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from bot.lists.entries.cells import STARS_BADGE, column_field, column_role, fillable_cell
 from bot.lists.entries.labels import code_value, split_label
 from bot.lists.entries.pieces import (
+    CODE_HOST,
     GENERIC_LINK_TEXT,
     PAGE_WORDS,
     PAPER_HOST,
@@ -43,8 +44,6 @@ _MARKER = re.compile(
 )
 # A tag in brackets before the title, in words (no date, no year): `[**Verilog**] `, `[Survey] `.
 _TAG = re.compile(r"^\[(?P<em>\*{0,3})(?P<words>[^\W\d_][^\[\]\d*_]{0,39}?)(?P=em)\](?P<space>[ \t]+)(?=\S)")
-_CODE_HOST = re.compile(r"^https?://(?:www\.)?(?:github\.com|gitlab\.com)/[^/\s]+/[^/\s]+",
-                        re.IGNORECASE)
 _CODE_LABEL = re.compile(
     r"^\W*(?:official\s+)?(?:source\s+)?(?:code|github|repo|repository|github repo)\d?\W*$", re.IGNORECASE)
 # A link to the paper's code or its own page (`[⟦codelink:[code]⟧]`, `⟦pagelink:[homepage]⟧`, the label
@@ -259,11 +258,11 @@ def _piece_tokens(match: re.Match[str], title: str, context: str, tokens: list[t
             label_template = label  # `[paper]`, `[arXiv]`: a label any paper's link wears, `[paper]()` too
         elif form and title and not plain_text(label).strip(" .:"):
             label_template = label  # an arXiv link shown as a badge or an emoji
-        elif context != "cell" and _CODE_HOST.search(url) and _CODE_LABEL.match(plain_text(label) or label) \
+        elif context != "cell" and CODE_HOST.search(url) and _CODE_LABEL.match(plain_text(label) or label) \
                 and "⟧" not in label:  # `[code](github...)`: the paper's own code, when it has one
             tokens.append(("slot", f"⟦codelink:{label}⟧"))  # (a table's code column has its own rule)
             return title
-        elif context != "cell" and url and not PAPER_HOST.search(url) and not _CODE_HOST.search(url) \
+        elif context != "cell" and url and not PAPER_HOST.search(url) and not CODE_HOST.search(url) \
                 and _PAGE_LABEL.match(plain_text(label) or label) and "⟧" not in label:
             tokens.append(("slot", f"⟦pagelink:{label}⟧"))  # `[homepage](...)`: the paper's own page
             return title
