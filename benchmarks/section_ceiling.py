@@ -29,14 +29,13 @@ weighting chosen without them can reach: they bound every re-weighting of this e
 from __future__ import annotations
 
 import argparse
-import pickle
 import random
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
-from section_choice import DEFAULT_DATA, TUNING
-from section_weights import BOT_WEIGHTS, collect
+from section_choice import TUNING
+from section_weights import BOT_WEIGHTS, load_terms
 
 Weights = dict[str, float]
 _FLOOR = -1e9  # the score of a padded (absent) section
@@ -153,14 +152,7 @@ def main() -> int:
     parser.add_argument("--group", choices=("tuning", "held-out"), help="one group only")
     parser.add_argument("--restarts", type=int, default=8, help="random starting points per search")
     args = parser.parse_args()
-    if args.cache and args.cache.exists():
-        data = pickle.loads(args.cache.read_bytes())  # noqa: S301 (our own file)
-    else:
-        names = [p.stem for p in sorted(DEFAULT_DATA.glob("*.jsonl"))
-                 if not args.group or (p.stem in TUNING) == (args.group == "tuning")]
-        data = {name: collect(name) for name in names}
-        if args.cache:
-            args.cache.write_bytes(pickle.dumps(data))
+    data = load_terms(args.cache, args.group)
     chosen = None
     for label, tuning in (("tuning", True), ("held-out", False)):
         cases = {name: Case(papers) for name, papers in data.items() if (name in TUNING) == tuning}

@@ -161,6 +161,18 @@ def macro(data: dict[str, list], weights: dict[str, float]) -> tuple[float, floa
     return sum(r[0] for r in results) / len(results), sum(r[1] for r in results) / len(results)
 
 
+def load_terms(cache: Path | None, group: str | None) -> dict[str, list]:
+    """Every list's hidden papers with their terms (`group`: "tuning" or "held-out" only), kept in `cache`."""
+    if cache and cache.exists():
+        return pickle.loads(cache.read_bytes())  # noqa: S301 (our own file)
+    names = [p.stem for p in sorted(DEFAULT_DATA.glob("*.jsonl"))
+             if not group or (p.stem in TUNING) == (group == "tuning")]
+    data = {name: collect(name) for name in names}
+    if cache:
+        cache.write_bytes(pickle.dumps(data))
+    return data
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--search", action="store_true", help="coordinate search for macro top-3")
@@ -173,14 +185,7 @@ def main() -> int:
     args = parser.parse_args()
     start = dict(BOT_WEIGHTS, **{k: float(v) for k, v in
                                  (pair.split("=") for pair in args.weights.split(",") if pair)})
-    if args.cache and args.cache.exists():
-        data = pickle.loads(args.cache.read_bytes())  # noqa: S301 (our own file)
-    else:
-        names = [p.stem for p in sorted(DEFAULT_DATA.glob("*.jsonl"))
-                 if not args.group or (p.stem in TUNING) == (args.group == "tuning")]
-        data = {name: collect(name) for name in names}
-        if args.cache:
-            args.cache.write_bytes(pickle.dumps(data))
+    data = load_terms(args.cache, args.group)
     tuning = {n: papers for n, papers in data.items() if n in TUNING}
     held_out = {n: papers for n, papers in data.items() if n not in TUNING}
     for name, papers in data.items():
