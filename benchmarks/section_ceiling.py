@@ -12,18 +12,21 @@ votes, the mean of a section's best matches, and the WordLlama cosines to a sect
 its nearest entry. Printed per list (topic top-1 / top-3, as section_choice.py scores them):
 
   bot:         the bot's weights (section_weights.py's `BOT_WEIGHTS`);
-  tuning's best (held-out lists): the tuning group's `group best`, the one honest choice here;
+  tuning's best (held-out lists): the tuning group's `group best`, an honest choice;
   group best:  one weighting for the whole group, found by coordinate search on the group's own
                answers (macro top-3, then top-1);
   list best:   the same search on each list's own answers, so each list gets its own weights;
-  any term:    the share of papers that at least one term alone ranks in its top 3 (ties
+  other half:  each list's own weights chosen on half of its papers and scored on the other half
+               (both ways, seeded split; searched from the bot's weights and the tuning group's
+               best): what tuning on a list's own entries would carry to a new paper;
+  any term:    the share of papers that at least one term alone ranks in its top 3 (level scores
                counted against the paper, so that a term that says nothing places nothing).
 
-Each search is a coordinate search from the bot's weights (and, per list, from the group's best)
-and from `--restarts` random weightings, the best kept. `group best` and `list best` see the
-answers they are scored on, so they overstate what a
-weighting chosen without them can reach: they bound every re-weighting of this evidence.
-`any term` is looser still (a different term may serve each paper).
+Each search is a coordinate search from the bot's weights (per list, also from the group's best)
+and from `--restarts` seeded random weightings, the best kept. Level scores rank in section order,
+as the bot ranks them. `group best` and `list best` are scored on the answers they were fitted to,
+so they overstate what a weighting chosen without them reaches; `other half` is the honest
+counterpart of `list best`. `any term` is looser still (a different term may serve each paper).
 """
 
 from __future__ import annotations
@@ -67,10 +70,26 @@ class Case:
         return total
 
     def above(self, scores: np.ndarray, ties_lose: bool = False) -> np.ndarray:
-        """For each paper, how many sections score above its best true one (or level with it)."""
+        """For each paper, how many sections rank above its best true one.
+
+        Level scores rank in section order, as the bot's stable sort ranks them, so that a weighting
+        that levels sections gains no more than it would in the bot (`ties_lose`: every level section
+        ranks above).
+        """
         best_right = np.where(self.right, scores, -np.inf).max(axis=1)[:, None]
-        beaten = (scores >= best_right) & ~self.right if ties_lose else scores > best_right
-        return beaten.sum(axis=1)
+        level = scores == best_right
+        if ties_lose:
+            return ((scores >= best_right) & ~self.right).sum(axis=1)
+        first_right = np.argmax(self.right & level, axis=1)[:, None]
+        earlier = np.arange(scores.shape[1])[None, :] < first_right
+        return ((scores > best_right) | (level & earlier)).sum(axis=1)
+
+    def subset(self, rows: np.ndarray) -> Case:
+        """The same list with only these papers."""
+        part = object.__new__(Case)
+        part.names, part.terms = self.names, {name: values[rows] for name, values in self.terms.items()}
+        part.absent, part.right = self.absent[rows], self.right[rows]
+        return part
 
     def accuracy(self, scores: np.ndarray) -> tuple[float, float]:
         above = self.above(scores)
@@ -121,18 +140,34 @@ def search(cases: list[Case], starts: list[Weights], restarts: int) -> tuple[Wei
     return max(found, key=lambda pair: (pair[1][1], pair[1][0]))
 
 
+def other_half(case: Case, starts: list[Weights], restarts: int) -> tuple[float, float]:
+    """Top-1 / top-3 of weights searched on one half of the list's papers, scored on the other."""
+    order = np.random.default_rng(13).permutation(len(case.right))
+    halves = order[: len(order) // 2], order[len(order) // 2:]
+    first = second = 0
+    for fit, scored in (halves, halves[::-1]):
+        weights, _ = search([case.subset(fit)], starts, restarts)
+        part = case.subset(scored)
+        above = part.above(part.scores(weights))
+        first, second = first + int((above == 0).sum()), second + int((above < 3).sum())
+    return first / len(order), second / len(order)
+
+
 def report(label: str, cases: dict[str, Case], chosen: Weights | None, restarts: int) -> Weights:
     """Print the group's table; return its best weighting. `chosen`: weights found on the other group."""
     group_weights, _ = search(list(cases.values()), [BOT_WEIGHTS], restarts)
     other = "tuning's best" if chosen else ""
-    print(f"\n{label + ' lists':44s} bot            {other:15s}group best     list best      any term")
+    print(f"\n{label + ' lists':44s} bot            {other:15s}group best     list best      "
+          "other half     any term")
     rows = []
     for name, case in cases.items():
         bot = case.accuracy(case.scores(BOT_WEIGHTS))
         theirs = case.accuracy(case.scores(chosen)) if chosen else ()
         shared = case.accuracy(case.scores(group_weights))
         _, own = search([case], [BOT_WEIGHTS, group_weights], restarts)
-        rows.append((*bot, *theirs, *shared, *own, case.any_term_top3()))
+        honest_starts = [BOT_WEIGHTS, chosen] if chosen else [BOT_WEIGHTS]  # not fitted on these answers
+        half = other_half(case, honest_starts, restarts)
+        rows.append((*bot, *theirs, *shared, *own, *half, case.any_term_top3()))
         print(f"{name[:44]:44s} {_cells(rows[-1])}", flush=True)
     mean = [sum(column) / len(rows) for column in zip(*rows, strict=True)]
     print(f"{'macro average (' + str(len(rows)) + ' lists)':44s} {_cells(mean)}")
