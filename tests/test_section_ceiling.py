@@ -2,9 +2,8 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
-
-np = pytest.importorskip("numpy")  # the benchmark's arrays; installed with '.[semantic]'
 
 
 @pytest.fixture
