@@ -92,8 +92,7 @@ class Case:
         return part
 
     def accuracy(self, scores: np.ndarray) -> tuple[float, float]:
-        above = self.above(scores)
-        return float((above == 0).mean()), float((above < 3).mean())
+        return _rates(self.above(scores))
 
     def any_term_top3(self) -> float:
         hit = np.zeros(len(self.right), dtype=bool)
@@ -101,6 +100,11 @@ class Case:
             sign = -1.0 if BOT_WEIGHTS.get(name, 0.0) < 0 else 1.0
             hit |= self.above(sign * self.terms[name] + self.absent, ties_lose=True) < 3
         return float(hit.mean())
+
+
+def _rates(above: np.ndarray) -> tuple[float, float]:
+    """Top-1 and top-3 from how many sections rank above each paper's true one."""
+    return float((above == 0).mean()), float((above < 3).mean())
 
 
 def macro(cases: Iterable[Case], weights: Weights) -> tuple[float, float]:
@@ -144,13 +148,12 @@ def other_half(case: Case, starts: list[Weights], restarts: int) -> tuple[float,
     """Top-1 / top-3 of weights searched on one half of the list's papers, scored on the other."""
     order = np.random.default_rng(13).permutation(len(case.right))
     halves = order[: len(order) // 2], order[len(order) // 2:]
-    first = second = 0
+    above = []
     for fit, scored in (halves, halves[::-1]):
         weights, _ = search([case.subset(fit)], starts, restarts)
         part = case.subset(scored)
-        above = part.above(part.scores(weights))
-        first, second = first + int((above == 0).sum()), second + int((above < 3).sum())
-    return first / len(order), second / len(order)
+        above.append(part.above(part.scores(weights)))
+    return _rates(np.concatenate(above))
 
 
 def report(label: str, cases: dict[str, Case], chosen: Weights | None, restarts: int) -> Weights:
@@ -190,8 +193,10 @@ def main() -> int:
     data = load_terms(args.cache, args.group)
     chosen = None
     for label, tuning in (("tuning", True), ("held-out", False)):
+        if args.group and args.group != label:
+            continue  # a cache of every list serves one group too
         cases = {name: Case(papers) for name, papers in data.items() if (name in TUNING) == tuning}
-        if cases and not (args.group and (args.group == "tuning") != tuning):
+        if cases:
             chosen = report(label, cases, chosen, args.restarts)
     return 0
 
